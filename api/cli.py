@@ -1,0 +1,89 @@
+"""The ``dle`` command: migrate, seed, serve."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+
+def _migrate(args: argparse.Namespace) -> int:
+    from api import migrate
+    from api.config import get_settings
+
+    url = get_settings().database_url
+    if args.revision_down:
+        migrate.downgrade(url, args.revision_down)
+    else:
+        migrate.upgrade(url, args.revision)
+    return 0
+
+
+def _seed(args: argparse.Namespace) -> int:
+    from api.config import get_settings
+    from seed.errors import SeedError
+    from seed.loader import load_seed
+
+    settings = get_settings()
+    try:
+        report = load_seed(settings.database_url, args.seed_dir or settings.seed_dir)
+    except SeedError as exc:
+        print(f"seed refused; the database is unchanged.\n{exc}", file=sys.stderr)
+        return 1
+    print("\n".join(report.lines()))
+    return 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    uvicorn.run(
+        "api.main:app",
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        loop="uvloop",
+        http="httptools",
+        log_level=args.log_level,
+        proxy_headers=True,
+        access_log=not args.no_access_log,
+    )
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The command-line interface."""
+    from pathlib import Path
+
+    parser = argparse.ArgumentParser(prog="dle", description="Deep Learning Evolution API")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    migrate = commands.add_parser("migrate", help="apply database migrations (Alembic)")
+    migrate.add_argument("revision", nargs="?", default="head", help="target (default: head)")
+    migrate.add_argument("--down", dest="revision_down", metavar="REVISION", help="downgrade to")
+    migrate.set_defaults(handler=_migrate)
+
+    seed = commands.add_parser("seed", help="load seed/ data into the database")
+    seed.add_argument("--seed-dir", type=Path, default=None, help="folder of seed files")
+    seed.set_defaults(handler=_seed)
+
+    serve = commands.add_parser("serve", help="serve the API with uvicorn")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=int, default=1)
+    serve.add_argument("--log-level", default="info")
+    serve.add_argument("--no-access-log", action="store_true")
+    serve.set_defaults(handler=_serve)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``dle`` console script."""
+    args = build_parser().parse_args(argv)
+    handler = args.handler
+    result: int = handler(args)
+    return result
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,43 @@
+"""Settings, read from the environment (prefix ``DLE_``)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DATABASE_PATH = PROJECT_ROOT / "var" / "dle.sqlite3"
+
+
+class Settings(BaseSettings):
+    """Runtime configuration; every field can be set as ``DLE_<NAME>``."""
+
+    model_config = SettingsConfigDict(env_prefix="DLE_", extra="ignore")
+
+    database_url: str = Field(
+        default=f"sqlite:///{DEFAULT_DATABASE_PATH}",
+        description="SQLAlchemy URL: sqlite:///path or postgresql+psycopg://user@host/db.",
+    )
+    default_page_size: int = Field(default=50, ge=1)
+    max_page_size: int = Field(default=500, ge=1)
+    cors_origins: list[str] = Field(
+        default=["*"], description="Origins allowed by CORS; '*' allows every origin (GET only)."
+    )
+    cache_max_entries: int = Field(
+        default=2048, ge=0, description="Response cache size in entries; 0 turns caching off."
+    )
+    cache_max_bytes: int = Field(
+        default=64 * 1024 * 1024, ge=0, description="Upper bound of the response cache's memory."
+    )
+    db_connect_timeout_seconds: float = Field(default=3.0, gt=0)
+    db_statement_timeout_ms: int = Field(default=10_000, ge=0)
+    seed_dir: Path = Field(default=PROJECT_ROOT / "seed" / "data")
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """The process-wide settings, read once on first use."""
+    return Settings()

@@ -1,0 +1,95 @@
+"""Engines and sessions.
+
+The serving engine is read-only: SQLite files are opened with ``mode=ro`` and
+``PRAGMA query_only``; PostgreSQL sessions start with
+``default_transaction_read_only``. Only the migration and seed commands build a
+writable engine.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import Depends, Request
+from sqlalchemy import Engine, event
+from sqlalchemy.engine import make_url
+from sqlmodel import Session, create_engine
+
+
+def is_sqlite(url: str) -> bool:
+    """Whether a database URL points to SQLite."""
+    return make_url(url).get_backend_name() == "sqlite"
+
+
+def sqlite_path(url: str) -> Path | None:
+    """The file behind a SQLite URL, or None for an in-memory database."""
+    database = make_url(url).database
+    if not database or database == ":memory:":
+        return None
+    return Path(database)
+
+
+def make_engine(
+    url: str,
+    *,
+    read_only: bool,
+    connect_timeout: float = 3.0,
+    statement_timeout_ms: int = 0,
+) -> Engine:
+    """Build an engine; ``read_only`` engines refuse every write at the connection level."""
+    if is_sqlite(url):
+        return _make_sqlite_engine(url, read_only=read_only, connect_timeout=connect_timeout)
+    options = []
+    if read_only:
+        options.append("-c default_transaction_read_only=on")
+    if statement_timeout_ms:
+        options.append(f"-c statement_timeout={statement_timeout_ms}")
+    connect_args: dict[str, Any] = {"connect_timeout": max(1, round(connect_timeout))}
+    if options:
+        connect_args["options"] = " ".join(options)
+    return create_engine(
+        url,
+        connect_args=connect_args,
+        pool_pre_ping=True,
+        pool_size=5,
+        max_overflow=5,
+        pool_timeout=connect_timeout,
+    )
+
+
+def _make_sqlite_engine(url: str, *, read_only: bool, connect_timeout: float) -> Engine:
+    path = sqlite_path(url)
+    if path is not None and not read_only:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    if read_only and path is not None:
+        # mode=ro makes the file itself unwritable through this connection, and
+        # opening fails (instead of creating an empty file) when it is missing.
+        engine = create_engine(
+            f"sqlite:///file:{path}?mode=ro&uri=true",
+            connect_args={"check_same_thread": False, "timeout": connect_timeout},
+        )
+    else:
+        engine = create_engine(
+            url, connect_args={"check_same_thread": False, "timeout": connect_timeout}
+        )
+
+    @event.listens_for(engine, "connect")
+    def _set_pragmas(dbapi_connection: Any, _record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys = ON")
+        if read_only:
+            cursor.execute("PRAGMA query_only = ON")
+        cursor.close()
+
+    return engine
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    """A session on the application's read-only engine, closed after the request."""
+    with Session(request.app.state.engine) as session:
+        yield session
+
+
+SessionDep = Annotated[Session, Depends(get_session)]

@@ -1,0 +1,61 @@
+"""The application factory. ``app`` is what uvicorn serves."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import Depends, FastAPI
+
+from api import __version__
+from api.config import Settings, get_settings
+from api.db import make_engine
+from api.error_handlers import install_error_handlers
+from api.params import reject_unknown_params
+from api.routes import health, models
+
+DESCRIPTION = """\
+Read-only data on the history and scaling of deep learning: notable models with
+their parameters, training compute and dataset sizes; a curated timeline; trend
+statistics.
+
+Data: Epoch AI, 'Data on Notable AI Models', https://epoch.ai/data/notable-ai-models,
+CC BY 4.0.
+"""
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the application; the database engine is created in the lifespan."""
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        engine = make_engine(
+            settings.database_url,
+            read_only=True,
+            connect_timeout=settings.db_connect_timeout_seconds,
+            statement_timeout_ms=settings.db_statement_timeout_ms,
+        )
+        app.state.engine = engine
+        try:
+            yield
+        finally:
+            engine.dispose()
+
+    app = FastAPI(
+        title="Deep Learning Evolution API",
+        version=__version__,
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        separate_input_output_schemas=False,
+        dependencies=[Depends(reject_unknown_params)],
+        license_info={"name": "Code: Apache-2.0; data: CC BY 4.0 (Epoch AI)"},
+    )
+    app.state.settings = settings
+    install_error_handlers(app)
+    app.include_router(health.router)
+    app.include_router(models.router)
+    return app
+
+
+app = create_app()

@@ -1,0 +1,37 @@
+"""SQLModel table classes (table=True only). Importing this package registers every table."""
+
+from api.models.base import metadata
+from api.models.data_source import DataRelease, DataSource
+from api.models.ml_model import MLModel, MLModelUnparsedValue
+from api.models.vocabulary import (
+    MULTI_VALUED_BY_FIELD,
+    MULTI_VALUED_FIELDS,
+    Country,
+    Domain,
+    MultiValuedField,
+    NotabilityCriterion,
+    Organization,
+    OrganizationCategory,
+    Task,
+    TermBase,
+    TrainingHardware,
+)
+
+__all__ = [
+    "MULTI_VALUED_BY_FIELD",
+    "MULTI_VALUED_FIELDS",
+    "Country",
+    "DataRelease",
+    "DataSource",
+    "Domain",
+    "MLModel",
+    "MLModelUnparsedValue",
+    "MultiValuedField",
+    "NotabilityCriterion",
+    "Organization",
+    "OrganizationCategory",
+    "Task",
+    "TermBase",
+    "TrainingHardware",
+    "metadata",
+]

@@ -1,0 +1,160 @@
+"""Sorting and pagination: offset pages and keyset cursors over the same order.
+
+Every order ends with a unique tiebreaker, and null values sort last in both
+directions on every database, so offset and cursor pages never overlap or skip.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as dt
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, case, false, or_
+
+from api.errors import InvalidParameterError
+
+
+@dataclass(frozen=True)
+class Sortable:
+    """A column clients may sort on."""
+
+    column: ColumnElement[Any]
+    nullable: bool = True
+    is_date: bool = False
+
+
+@dataclass(frozen=True)
+class SortKey:
+    """One key of an order: a sortable column and a direction."""
+
+    name: str
+    sortable: Sortable
+    descending: bool
+
+
+def parse_sort(raw: str | None, allowed: Mapping[str, Sortable], default: str) -> list[SortKey]:
+    """Parse ``sort=-publication_date,name`` against an allow-list."""
+    text = raw if raw is not None and raw.strip() else default
+    keys: list[SortKey] = []
+    seen: set[str] = set()
+    for part in (p.strip() for p in text.split(",")):
+        descending = part.startswith("-")
+        name = part.lstrip("-+")
+        if name not in allowed:
+            expected = ", ".join(sorted(allowed))
+            raise InvalidParameterError(
+                "sort", f"unknown field {name!r}; expected one of {expected}", "unknown_field"
+            )
+        if name in seen:
+            raise InvalidParameterError("sort", f"field {name!r} appears twice", "duplicate_field")
+        seen.add(name)
+        keys.append(SortKey(name, allowed[name], descending))
+    return keys
+
+
+def canonical_sort(keys: Sequence[SortKey]) -> str:
+    """The sort as a normalized string (for cursors and cache keys)."""
+    return ",".join(("-" if k.descending else "") + k.name for k in keys)
+
+
+def _null_flag(column: ColumnElement[Any]) -> ColumnElement[int]:
+    return case((column.is_(None), 1), else_=0)
+
+
+def order_by(keys: Sequence[SortKey], tiebreaker: ColumnElement[Any]) -> list[Any]:
+    """ORDER BY clauses: each key (nulls last), then the unique tiebreaker ascending."""
+    clauses: list[Any] = []
+    for key in keys:
+        if key.sortable.nullable:
+            clauses.append(_null_flag(key.sortable.column))
+        clauses.append(key.sortable.column.desc() if key.descending else key.sortable.column)
+    clauses.append(tiebreaker)
+    return clauses
+
+
+def row_key(keys: Sequence[SortKey], row: Mapping[str, Any], tiebreak_value: Any) -> list[Any]:
+    """The values a cursor stores for a row: its sort keys and tiebreaker."""
+    values = []
+    for key in keys:
+        value = row[key.name]
+        values.append(value.isoformat() if isinstance(value, dt.date) else value)
+    values.append(tiebreak_value)
+    return values
+
+
+def after(
+    keys: Sequence[SortKey], tiebreaker: ColumnElement[Any], values: Sequence[Any]
+) -> ColumnElement[bool]:
+    """Rows strictly after the row with sort ``values`` in the order of ``order_by``."""
+    # Expand each nullable key into (is-null flag, value) so that the comparison
+    # never meets NULL; a term that cannot hold (after NULL in a null group) is dropped.
+    if len(values) != len(keys) + 1:
+        raise _bad_cursor()
+    parts: list[tuple[ColumnElement[Any], Any, bool, bool]] = []
+    for key, value in zip(keys, values, strict=False):
+        column = key.sortable.column
+        if key.sortable.is_date and isinstance(value, str):
+            try:
+                value = dt.date.fromisoformat(value)
+            except ValueError:
+                raise _bad_cursor() from None
+        if key.sortable.nullable:
+            parts.append((column, value is None, False, True))
+        parts.append((column, value, key.descending, False))
+    parts.append((tiebreaker, values[-1], False, False))
+
+    terms: list[ColumnElement[bool]] = []
+    equal_so_far: list[ColumnElement[bool]] = []
+    for column, value, descending, is_flag in parts:
+        if is_flag:
+            if value is False:  # non-null now: later rows may be null
+                terms.append(and_(*equal_so_far, column.is_(None)))
+                equal_so_far.append(column.is_not(None))
+            else:
+                equal_so_far.append(column.is_(None))
+            continue
+        if value is None:  # inside the null group every value is equal
+            continue
+        strictly = column < value if descending else column > value
+        terms.append(and_(*equal_so_far, strictly))
+        equal_so_far.append(column == value)
+    return or_(*terms) if terms else false()
+
+
+def encode_cursor(payload: Mapping[str, Any]) -> str:
+    """An opaque, URL-safe cursor."""
+    raw = json.dumps(payload, separators=(",", ":"), sort_keys=True).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _bad_cursor() -> InvalidParameterError:
+    return InvalidParameterError("cursor", "not a cursor issued by this API", "bad_cursor")
+
+
+def decode_cursor(cursor: str, *, sort: str, data_version: str, filters: str) -> dict[str, Any]:
+    """Decode and check a cursor against the request it is used with."""
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        payload = json.loads(base64.urlsafe_b64decode(padded.encode()))
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        raise _bad_cursor() from None
+    if not isinstance(payload, dict) or not isinstance(payload.get("k"), list):
+        raise _bad_cursor()
+    if not isinstance(payload.get("p"), int) or payload["p"] < 0:
+        raise _bad_cursor()
+    if not all(v is None or isinstance(v, str | int | float) for v in payload["k"]):
+        raise _bad_cursor()
+    if payload.get("v") != data_version:
+        raise InvalidParameterError(
+            "cursor", "the data changed since this cursor was issued; start again", "stale_cursor"
+        )
+    if payload.get("s") != sort or payload.get("f") != filters:
+        raise InvalidParameterError(
+            "cursor", "the cursor belongs to another sort or filter; start again", "cursor_mismatch"
+        )
+    return payload

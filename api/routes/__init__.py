@@ -1,0 +1,1 @@
+"""One APIRouter per resource: thin, they shape input and output."""

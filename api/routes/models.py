@@ -1,0 +1,115 @@
+"""``/v1/models``: notable ML models from Epoch AI's dataset."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Path, Query, Request
+
+from api.db import SessionDep
+from api.errors import InvalidParameterError, problem_responses
+from api.http import JSONBody, page_links
+from api.pagination import parse_sort
+from api.routes.deps import PageDep, ProvenanceDep
+from api.routes.model_params import model_filters
+from api.schemas.common import Page
+from api.schemas.ml_model import MLModelPublic, MLModelSummary, ModelFacets
+from api.services import models as service
+from api.services.model_filters import ModelFilters
+
+router = APIRouter(prefix="/v1/models", tags=["models"])
+
+FiltersDep = Annotated[ModelFilters, Depends(model_filters)]
+SlugPath = Annotated[
+    str, Path(description="The model's slug.", examples=["gpt-3-175b-davinci"], max_length=200)
+]
+
+
+def _fields_query(default: str) -> Any:
+    return Query(
+        description=f"Comma-separated fields to return ({default}); `slug` is always included.",
+        examples=["name,publication_date,parameters"],
+        max_length=2000,
+    )
+
+
+@router.get(
+    "",
+    operation_id="list_models",
+    summary="List models",
+    response_model=Page[MLModelSummary],
+    responses=problem_responses(400, 422, 503),
+)
+def list_models(
+    request: Request,
+    session: SessionDep,
+    provenance: ProvenanceDep,
+    filters: FiltersDep,
+    page: PageDep,
+    sort: Annotated[
+        str | None,
+        Query(
+            description="Comma-separated sort keys, `-` for descending; nulls always last; "
+            f"ties broken by a unique key. Default `{service.DEFAULT_SORT}`. "
+            f"Keys: {', '.join(service.SORTABLE)}.",
+            examples=["-parameters,name"],
+            max_length=500,
+        ),
+    ] = None,
+    fields: Annotated[str | None, _fields_query("default: all but long notes")] = None,
+) -> JSONBody:
+    """Notable ML models matching the filters, one page at a time."""
+    keys = parse_sort(sort, service.SORTABLE, service.DEFAULT_SORT)
+    selected = service.parse_fields(fields, service.SUMMARY_FIELDS)
+    body = service.list_models(session, provenance, filters, keys, page, selected)
+    links = page_links(request, body)
+    return JSONBody(body, headers={"Link": links} if links else None)
+
+
+@router.get(
+    "/facets",
+    operation_id="get_model_facets",
+    summary="Count models by facet",
+    response_model=ModelFacets,
+    responses=problem_responses(400, 422, 503),
+)
+def get_model_facets(
+    session: SessionDep,
+    provenance: ProvenanceDep,
+    filters: FiltersDep,
+    facet: Annotated[
+        list[str],
+        Query(
+            description=f"Facets to count (default: all): {', '.join(service.FACETS)}.",
+            examples=[["domain", "year"]],
+        ),
+    ] = [],  # noqa: B006 - FastAPI copies defaults
+) -> JSONBody:
+    """How many models matching the filters have each domain, organization, year..."""
+    unknown = [f for f in facet if f not in service.FACETS]
+    if unknown:
+        raise InvalidParameterError(
+            "facet",
+            f"unknown facet {unknown[0]!r}; expected one of {', '.join(service.FACETS)}",
+            "unknown_field",
+        )
+    chosen = tuple(dict.fromkeys(facet)) or service.FACETS
+    return JSONBody(service.facet_counts(session, provenance, filters, chosen))
+
+
+@router.get(
+    "/{slug}",
+    operation_id="get_model",
+    summary="Get one model",
+    response_model=MLModelPublic,
+    responses=problem_responses(400, 404, 422, 503),
+)
+def get_model(
+    session: SessionDep,
+    provenance: ProvenanceDep,
+    slug: SlugPath,
+    fields: Annotated[str | None, _fields_query("default: all")] = None,
+) -> JSONBody:
+    """One model with every field of the source, its organizations, domains and countries."""
+    selected = service.parse_fields(fields, service.DETAIL_FIELDS)
+    return JSONBody(service.get_model(session, provenance, slug, selected))

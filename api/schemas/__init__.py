@@ -1,0 +1,1 @@
+"""Response and query models: what the API promises to clients."""

@@ -1,0 +1,1 @@
+"""Queries and computation. No FastAPI imports: routes call these with plain values."""

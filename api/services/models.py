@@ -1,0 +1,291 @@
+"""Queries behind ``/v1/models``: the list, one model, facet counts."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import extract, func, literal, select, union_all
+from sqlmodel import Session
+
+from api.errors import InvalidParameterError, NotFoundError
+from api.models import MULTI_VALUED_BY_FIELD, MULTI_VALUED_FIELDS, MLModel, MLModelUnparsedValue
+from api.pagination import (
+    Sortable,
+    SortKey,
+    after,
+    canonical_sort,
+    decode_cursor,
+    encode_cursor,
+    order_by,
+    row_key,
+)
+from api.schemas.ml_model import MLModelPublic, MLModelSummary
+from api.services.meta import Provenance
+from api.services.model_filters import ModelFilters, conditions, model_column
+
+MULTI_FIELDS = tuple(m.field for m in MULTI_VALUED_FIELDS)
+_COMPUTED_FIELDS = {"slug", "meta", "unparsed_values"}
+SUMMARY_FIELDS = tuple(f for f in MLModelSummary.model_fields if f != "meta")
+DETAIL_FIELDS = tuple(f for f in MLModelPublic.model_fields if f != "meta")
+SELECTABLE_FIELDS = frozenset(DETAIL_FIELDS)
+_SCALAR_FIELDS = frozenset(SELECTABLE_FIELDS - set(MULTI_FIELDS) - _COMPUTED_FIELDS)
+
+NUMERIC_FIELDS = tuple(
+    name for name, info in MLModelSummary.model_fields.items() if info.annotation == (float | None)
+)
+TEXT_FIELDS = tuple(
+    name
+    for name, info in MLModelPublic.model_fields.items()
+    if info.annotation == (str | None) and name != "slug"
+)
+HAS_FIELDS = frozenset(NUMERIC_FIELDS + TEXT_FIELDS + MULTI_FIELDS)
+
+SORTABLE: dict[str, Sortable] = {
+    "publication_date": Sortable(MLModel.publication_date, nullable=False, is_date=True),  # type: ignore[arg-type]
+    "name": Sortable(MLModel.name, nullable=False),  # type: ignore[arg-type]
+    "slug": Sortable(MLModel.slug, nullable=False),  # type: ignore[arg-type]
+    **{name: Sortable(model_column(name)) for name in NUMERIC_FIELDS},
+}
+DEFAULT_SORT = "-publication_date,name"
+TIEBREAKER = MLModel.id
+
+
+@dataclass(frozen=True)
+class PageRequest:
+    """Which page: a limit and either an offset or a cursor."""
+
+    limit: int
+    offset: int = 0
+    cursor: str | None = None
+
+
+def parse_fields(raw: str | None, default: Sequence[str]) -> tuple[str, ...]:
+    """``fields=a,b`` checked against the model fields; ``slug`` is always included."""
+    if raw is None or not raw.strip():
+        return tuple(default)
+    names = [part.strip() for part in raw.split(",") if part.strip()]
+    unknown = [name for name in names if name not in SELECTABLE_FIELDS]
+    if unknown:
+        raise InvalidParameterError(
+            "fields",
+            f"unknown field {unknown[0]!r}; expected any of {', '.join(sorted(SELECTABLE_FIELDS))}",
+            "unknown_field",
+        )
+    return tuple(dict.fromkeys(["slug", *names]))
+
+
+def _filters_key(filters: ModelFilters) -> str:
+    return hashlib.sha256(filters.canonical().encode()).hexdigest()[:16]
+
+
+def list_models(
+    session: Session,
+    provenance: Provenance,
+    filters: ModelFilters,
+    sort: list[SortKey],
+    page: PageRequest,
+    fields: Sequence[str],
+) -> dict[str, Any]:
+    """One page of models matching ``filters``, in ``sort`` order, with the total count."""
+    where = conditions(filters)
+    sort_text = canonical_sort(sort)
+    position = page.offset
+    query_where = list(where)
+    if page.cursor is not None:
+        payload = decode_cursor(
+            page.cursor,
+            sort=sort_text,
+            data_version=provenance.data_version,
+            filters=_filters_key(filters),
+        )
+        position = payload["p"]
+        query_where.append(after(sort, TIEBREAKER, payload["k"]))  # type: ignore[arg-type]
+
+    total = session.execute(select(func.count()).select_from(MLModel).where(*where)).scalar_one()
+    scalar = [f for f in fields if f in _SCALAR_FIELDS]
+    sort_names = [key.name for key in sort if key.name not in scalar]
+    columns = [model_column(f).label(f) for f in [*scalar, *sort_names]]
+    query = (
+        select(MLModel.id, MLModel.slug, *columns)
+        .where(*query_where)
+        .order_by(*order_by(sort, TIEBREAKER))  # type: ignore[arg-type]
+        .limit(page.limit)
+    )
+    if page.cursor is None and page.offset:
+        query = query.offset(page.offset)
+    rows = [dict(row._mapping) for row in session.execute(query)]
+    items = _shape(session, rows, fields)
+
+    next_cursor = None
+    if rows and position + len(rows) < total:
+        next_cursor = encode_cursor(
+            {
+                "v": provenance.data_version,
+                "s": sort_text,
+                "f": _filters_key(filters),
+                "k": row_key(sort, rows[-1], rows[-1]["id"]),
+                "p": position + len(rows),
+            }
+        )
+    return {
+        "items": items,
+        "total": total,
+        "limit": page.limit,
+        "offset": position,
+        "next_cursor": next_cursor,
+        "meta": provenance.as_meta(),
+    }
+
+
+def _shape(
+    session: Session, rows: list[dict[str, Any]], fields: Sequence[str]
+) -> list[dict[str, Any]]:
+    ids = [row["id"] for row in rows]
+    multi = [f for f in fields if f in MULTI_VALUED_BY_FIELD]
+    terms = load_terms(session, ids, multi)
+    unparsed = load_unparsed(session, ids) if "unparsed_values" in fields else {}
+    items = []
+    for row in rows:
+        item: dict[str, Any] = {}
+        for name in fields:
+            if name in MULTI_VALUED_BY_FIELD:
+                item[name] = terms.get((row["id"], name), [])
+            elif name == "unparsed_values":
+                item[name] = unparsed.get(row["id"], [])
+            else:
+                item[name] = row[name]
+        items.append(item)
+    return items
+
+
+def load_terms(
+    session: Session, ids: Sequence[int], fields: Sequence[str]
+) -> dict[tuple[int, str], list[str]]:
+    """The multi-valued fields of models ``ids``, in source order, by (model id, field)."""
+    if not ids or not fields:
+        return {}
+    parts = []
+    for name in fields:
+        multi = MULTI_VALUED_BY_FIELD[name]
+        link, term = multi.link, multi.term
+        parts.append(
+            select(
+                literal(name).label("field"),
+                link.c.ml_model_id,
+                link.c.position,
+                term.name,
+            )
+            .join(term, term.id == link.c.term_id)  # type: ignore[arg-type]
+            .where(link.c.ml_model_id.in_(ids))
+        )
+    union = union_all(*parts).subquery()
+    query = select(union).order_by(union.c.field, union.c.ml_model_id, union.c.position)
+    out: dict[tuple[int, str], list[str]] = {}
+    for field_name, model_id, _position, name in session.execute(query):
+        out.setdefault((model_id, field_name), []).append(name)
+    return out
+
+
+def load_unparsed(session: Session, ids: Sequence[int]) -> dict[int, list[dict[str, str]]]:
+    """Cells kept verbatim, by model id."""
+    table = MLModelUnparsedValue
+    query = (
+        select(table.ml_model_id, table.field, table.source_column, table.source_text, table.reason)
+        .where(table.ml_model_id.in_(ids))  # type: ignore[attr-defined]
+        .order_by(table.ml_model_id, table.field)
+    )
+    out: dict[int, list[dict[str, str]]] = {}
+    for row in session.execute(query):
+        value = {k: v for k, v in row._mapping.items() if k != "ml_model_id"}
+        out.setdefault(row.ml_model_id, []).append(value)
+    return out
+
+
+def model_id_by_slug(session: Session, slug: str) -> int:
+    """The internal id of a model; 404 when no model has ``slug``."""
+    model_id = session.execute(select(MLModel.id).where(MLModel.slug == slug)).scalar()
+    if model_id is None:
+        raise NotFoundError(f"No model with slug {slug!r}.")
+    return model_id
+
+
+def get_model(
+    session: Session, provenance: Provenance, slug: str, fields: Sequence[str]
+) -> dict[str, Any]:
+    """One model with the selected fields (all by default)."""
+    model_id = model_id_by_slug(session, slug)
+    scalar = [f for f in fields if f in _SCALAR_FIELDS]
+    columns = [model_column(f).label(f) for f in scalar]
+    row = session.execute(
+        select(MLModel.id, MLModel.slug, *columns).where(MLModel.id == model_id)
+    ).one()
+    item = _shape(session, [dict(row._mapping)], fields)[0]
+    item["meta"] = provenance.as_meta()
+    return item
+
+
+FACETS = (
+    "domain",
+    "organization",
+    "country",
+    "organization_category",
+    "year",
+    "model_accessibility",
+    "confidence",
+    "frontier",
+)
+
+
+def facet_counts(
+    session: Session, provenance: Provenance, filters: ModelFilters, facets: Sequence[str]
+) -> dict[str, Any]:
+    """Counts of matching models by value of each facet."""
+    where = conditions(filters)
+    matching = select(MLModel.id).where(*where)
+    total = session.execute(select(func.count()).select_from(MLModel).where(*where)).scalar_one()
+    out: dict[str, list[dict[str, Any]]] = {}
+    for facet in facets:
+        if facet in ("domain", "organization", "country", "organization_category"):
+            multi = MULTI_VALUED_BY_FIELD[
+                {
+                    "domain": "domains",
+                    "organization": "organizations",
+                    "country": "countries",
+                    "organization_category": "organization_categories",
+                }[facet]
+            ]
+            link, term = multi.link, multi.term
+            count = func.count(link.c.ml_model_id.distinct())
+            query = (
+                select(term.name.label("value"), count.label("count"))  # type: ignore[attr-defined]
+                .join(term, term.id == link.c.term_id)  # type: ignore[arg-type]
+                .where(link.c.ml_model_id.in_(matching))
+                .group_by(term.name)
+            )
+        else:
+            if facet == "year":
+                value = extract("year", MLModel.publication_date)
+            else:
+                value = model_column(facet)
+            query = (
+                select(value.label("value"), func.count().label("count"))
+                .where(*where)
+                .group_by(value)
+            )
+        rows = [(_facet_value(v), c) for v, c in session.execute(query)]
+        rows.sort(key=lambda r: (-r[1], r[0] is None, str(r[0])))
+        out[facet] = [{"value": v, "count": c} for v, c in rows]
+    return {"total": total, "facets": out, "meta": provenance.as_meta()}
+
+
+def _facet_value(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)

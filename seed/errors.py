@@ -1,0 +1,45 @@
+"""What the loader reports when a seed file is refused."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class SeedIssue:
+    """One problem in a seed file, located by file, line and column."""
+
+    file: str
+    line: int | None
+    column: str | None
+    reason: str
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.line is not None:
+            where += f":{self.line}"
+        if self.column:
+            where += f" [{self.column}]"
+        return f"{where}: {self.reason}"
+
+
+class SeedError(Exception):
+    """The seed files are invalid; nothing was written."""
+
+    def __init__(self, issues: list[SeedIssue]) -> None:
+        self.issues = issues
+        shown = "\n".join(f"  {issue}" for issue in issues[:50])
+        more = f"\n  ... and {len(issues) - 50} more" if len(issues) > 50 else ""
+        super().__init__(f"{len(issues)} problem(s) in the seed data:\n{shown}{more}")
+
+
+class CellError(ValueError):
+    """A cell that cannot be parsed; the caller adds file and line."""
+
+
+class AmbiguousCellError(CellError):
+    """A cell that is readable but holds no single value (e.g. two numbers).
+
+    The loader keeps the field null and the cell's text as an unparsed value,
+    reported with its line, so nothing of the source is lost or guessed.
+    """
