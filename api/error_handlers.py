@@ -80,7 +80,8 @@ async def _handle_http_exception(request: Request, exc: Exception) -> JSONRespon
         detail = f"No resource at {request.url.path}"
     elif exc.status_code == 405:
         detail = f"Method {request.method} is not allowed; this API is read-only (GET, HEAD)."
-    return problem_response(request, exc.status_code, detail=detail, headers=exc.headers)
+    headers = dict(exc.headers) if exc.headers else None
+    return problem_response(request, exc.status_code, detail=detail, headers=headers)
 
 
 async def _handle_database_error(request: Request, exc: Exception) -> JSONResponse:

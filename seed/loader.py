@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from sqlalchemy import Connection, inspect, insert, select
+from sqlalchemy import Connection, insert, inspect, select
+from sqlmodel import col
 
 from api.models import DataRelease, DataSource, metadata
 from api.writable import make_writable_engine
@@ -28,9 +29,20 @@ LOADER_VERSION = 1
 class SeedSource(Protocol):
     """One seed data set: read and validated up front, written inside the transaction."""
 
-    files: Sequence[Path]
-    issues: list[SeedIssue]
-    notices: list[SeedIssue]
+    @property
+    def files(self) -> Sequence[Path]:
+        """The files this source reads (they make the data version)."""
+        ...
+
+    @property
+    def issues(self) -> list[SeedIssue]:
+        """Problems that make the files unloadable."""
+        ...
+
+    @property
+    def notices(self) -> list[SeedIssue]:
+        """Things loaded with a caveat (kept verbatim, left null)."""
+        ...
 
     def data_sources(self) -> list[dict[str, Any]]:
         """Rows for the ``data_source`` table (provenance of each file)."""
@@ -112,7 +124,7 @@ def load_seed(
     try:
         with engine.begin() as connection:
             _require_schema(connection)
-            current = connection.execute(select(DataRelease.data_version)).scalar_one_or_none()
+            current = connection.execute(select(col(DataRelease.data_version))).scalar_one_or_none()
             if current == version:
                 counts = {"records written": 0}
                 return SeedReport(version, False, counts, notices, time.perf_counter() - started)
@@ -125,7 +137,8 @@ def load_seed(
 def _require_schema(connection: Connection) -> None:
     missing = set(metadata.tables) - set(inspect(connection).get_table_names())
     if missing:
-        reason = f"the database is not migrated (missing {', '.join(sorted(missing))}); run `dle migrate`"
+        names = ", ".join(sorted(missing))
+        reason = f"the database is not migrated (missing {names}); run `dle migrate`"
         raise SeedError([SeedIssue("<database>", None, None, reason)])
 
 

@@ -9,7 +9,9 @@ from collections.abc import Iterable
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 
 # Letters that NFKD does not reduce to ASCII but that carry meaning in model names.
-_TRANSLITERATE = str.maketrans({"Σ": "sigma", "σ": "sigma", "λ": "lambda", "×": "x", "·": "-"})
+_TRANSLITERATE = str.maketrans(
+    {"\u03a3": "sigma", "\u03c3": "sigma", "\u03bb": "lambda", "\u00d7": "x", "\u00b7": "-"}
+)
 
 
 def slugify(text: str) -> str:

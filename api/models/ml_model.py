@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from sqlalchemy import Index, Text
 from sqlmodel import Field, SQLModel
@@ -12,11 +13,11 @@ from api.models.base import metadata
 assert metadata is SQLModel.metadata
 
 
-def _text(description: str) -> str | None:
+def _text(description: str) -> Any:
     return Field(default=None, sa_type=Text, description=description)
 
 
-def _number(description: str) -> float | None:
+def _number(description: str) -> Any:
     return Field(default=None, description=description)
 
 

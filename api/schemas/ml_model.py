@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.schemas.common import MetaInfo
 
 
-def _opt(description: str, **kwargs: object) -> object:
-    return Field(default=None, description=description, **kwargs)  # type: ignore[call-overload]
+def _opt(description: str) -> Any:
+    return Field(default=None, description=description)
 
 
 class UnparsedValuePublic(BaseModel):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from api.errors import ServiceUnavailableError
 from api.models import DataRelease, DataSource
@@ -30,7 +30,7 @@ class Provenance:
 
 def current_data_version(session: Session) -> str | None:
     """The seeded data's version, or None when nothing is seeded."""
-    return session.execute(select(DataRelease.data_version)).scalar_one_or_none()
+    return session.execute(select(col(DataRelease.data_version))).scalar_one_or_none()
 
 
 # Licence texts only change with the data version, so they are remembered per version.
@@ -49,7 +49,7 @@ def provenance(session: Session) -> Provenance:
 
 def _licences(session: Session) -> tuple[str, str]:
     sources = session.execute(
-        select(DataSource.license, DataSource.attribution).order_by(DataSource.key)
+        select(col(DataSource.license), col(DataSource.attribution)).order_by(col(DataSource.key))
     ).all()
     licenses = "; ".join(dict.fromkeys(row.license for row in sources))
     attribution = " ".join(dict.fromkeys(row.attribution for row in sources))

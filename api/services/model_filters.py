@@ -8,6 +8,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from sqlalchemy import ColumnElement, func, select
+from sqlmodel import col
 
 from api.errors import InvalidParameterError
 from api.models import MULTI_VALUED_BY_FIELD, MLModel
@@ -105,10 +106,10 @@ def has_term(field_name: str, values: tuple[str, ...]) -> ColumnElement[bool]:
     lowered = [v.lower() for v in values]
     matching = (
         select(multi.link.c.ml_model_id)
-        .join(term, term.id == multi.link.c.term_id)  # type: ignore[arg-type]
-        .where(func.lower(term.name).in_(lowered) | term.slug.in_(values))  # type: ignore[attr-defined]
+        .join(term, col(term.id) == multi.link.c.term_id)
+        .where(func.lower(col(term.name)).in_(lowered) | col(term.slug).in_(values))
     )
-    return MLModel.id.in_(matching)  # type: ignore[union-attr]
+    return col(MLModel.id).in_(matching)
 
 
 def conditions(filters: ModelFilters) -> list[ColumnElement[bool]]:
@@ -116,7 +117,7 @@ def conditions(filters: ModelFilters) -> list[ColumnElement[bool]]:
     where: list[ColumnElement[bool]] = []
     if filters.q:
         pattern = f"%{_escape_like(filters.q.lower())}%"
-        where.append(func.lower(MLModel.name).like(pattern, escape="\\"))
+        where.append(func.lower(col(MLModel.name)).like(pattern, escape="\\"))
     for parameter, values in filters.terms.items():
         if values:
             where.append(has_term(TERM_FILTERS[parameter], values))
@@ -124,11 +125,11 @@ def conditions(filters: ModelFilters) -> list[ColumnElement[bool]]:
         if values:
             where.append(func.lower(model_column(name)).in_([v.lower() for v in values]))
     if filters.frontier is not None:
-        where.append(MLModel.frontier_model == filters.frontier)  # type: ignore[arg-type]
+        where.append(col(MLModel.frontier_model) == filters.frontier)
     if filters.start is not None:
-        where.append(MLModel.publication_date >= filters.start)  # type: ignore[arg-type]
+        where.append(col(MLModel.publication_date) >= filters.start)
     if filters.end is not None:
-        where.append(MLModel.publication_date < filters.end)  # type: ignore[arg-type]
+        where.append(col(MLModel.publication_date) < filters.end)
     for name, (low, high) in filters.ranges.items():
         column = model_column(name)
         if low is not None:
@@ -138,7 +139,7 @@ def conditions(filters: ModelFilters) -> list[ColumnElement[bool]]:
     for name in filters.has:
         if name in MULTI_VALUED_BY_FIELD:
             link = MULTI_VALUED_BY_FIELD[name].link
-            where.append(MLModel.id.in_(select(link.c.ml_model_id)))  # type: ignore[union-attr]
+            where.append(col(MLModel.id).in_(select(link.c.ml_model_id)))
         else:
             where.append(model_column(name).is_not(None))
     return where

@@ -7,8 +7,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import extract, func, literal, select, union_all
-from sqlmodel import Session
+from sqlalchemy import ColumnElement, Select, extract, func, literal, select, union_all
+from sqlmodel import Session, col
 
 from api.errors import InvalidParameterError, NotFoundError
 from api.models import MULTI_VALUED_BY_FIELD, MULTI_VALUED_FIELDS, MLModel, MLModelUnparsedValue
@@ -24,7 +24,7 @@ from api.pagination import (
 )
 from api.schemas.ml_model import MLModelPublic, MLModelSummary
 from api.services.meta import Provenance
-from api.services.model_filters import ModelFilters, conditions, model_column
+from api.services.model_filters import TERM_FILTERS, ModelFilters, conditions, model_column
 
 MULTI_FIELDS = tuple(m.field for m in MULTI_VALUED_FIELDS)
 _COMPUTED_FIELDS = {"slug", "meta", "unparsed_values"}
@@ -109,7 +109,7 @@ def list_models(
     sort_names = [key.name for key in sort if key.name not in scalar]
     columns = [model_column(f).label(f) for f in [*scalar, *sort_names]]
     query = (
-        select(MLModel.id, MLModel.slug, *columns)
+        select(col(MLModel.id), col(MLModel.slug), *columns)
         .where(*query_where)
         .order_by(*order_by(sort, TIEBREAKER))  # type: ignore[arg-type]
         .limit(page.limit)
@@ -176,7 +176,7 @@ def load_terms(
                 literal(name).label("field"),
                 link.c.ml_model_id,
                 link.c.position,
-                term.name,
+                col(term.name),
             )
             .join(term, term.id == link.c.term_id)  # type: ignore[arg-type]
             .where(link.c.ml_model_id.in_(ids))
@@ -193,9 +193,15 @@ def load_unparsed(session: Session, ids: Sequence[int]) -> dict[int, list[dict[s
     """Cells kept verbatim, by model id."""
     table = MLModelUnparsedValue
     query = (
-        select(table.ml_model_id, table.field, table.source_column, table.source_text, table.reason)
-        .where(table.ml_model_id.in_(ids))  # type: ignore[attr-defined]
-        .order_by(table.ml_model_id, table.field)
+        select(
+            col(table.ml_model_id),
+            col(table.field),
+            col(table.source_column),
+            col(table.source_text),
+            col(table.reason),
+        )
+        .where(col(table.ml_model_id).in_(ids))
+        .order_by(col(table.ml_model_id), col(table.field))
     )
     out: dict[int, list[dict[str, str]]] = {}
     for row in session.execute(query):
@@ -206,7 +212,9 @@ def load_unparsed(session: Session, ids: Sequence[int]) -> dict[int, list[dict[s
 
 def model_id_by_slug(session: Session, slug: str) -> int:
     """The internal id of a model; 404 when no model has ``slug``."""
-    model_id = session.execute(select(MLModel.id).where(MLModel.slug == slug)).scalar()
+    model_id: int | None = session.execute(
+        select(col(MLModel.id)).where(col(MLModel.slug) == slug)
+    ).scalar()
     if model_id is None:
         raise NotFoundError(f"No model with slug {slug!r}.")
     return model_id
@@ -220,7 +228,7 @@ def get_model(
     scalar = [f for f in fields if f in _SCALAR_FIELDS]
     columns = [model_column(f).label(f) for f in scalar]
     row = session.execute(
-        select(MLModel.id, MLModel.slug, *columns).where(MLModel.id == model_id)
+        select(col(MLModel.id), col(MLModel.slug), *columns).where(col(MLModel.id) == model_id)
     ).one()
     item = _shape(session, [dict(row._mapping)], fields)[0]
     item["meta"] = provenance.as_meta()
@@ -244,30 +252,24 @@ def facet_counts(
 ) -> dict[str, Any]:
     """Counts of matching models by value of each facet."""
     where = conditions(filters)
-    matching = select(MLModel.id).where(*where)
+    matching = select(col(MLModel.id)).where(*where)
     total = session.execute(select(func.count()).select_from(MLModel).where(*where)).scalar_one()
     out: dict[str, list[dict[str, Any]]] = {}
     for facet in facets:
-        if facet in ("domain", "organization", "country", "organization_category"):
-            multi = MULTI_VALUED_BY_FIELD[
-                {
-                    "domain": "domains",
-                    "organization": "organizations",
-                    "country": "countries",
-                    "organization_category": "organization_categories",
-                }[facet]
-            ]
+        query: Select[Any, Any]
+        if facet in TERM_FILTERS:
+            multi = MULTI_VALUED_BY_FIELD[TERM_FILTERS[facet]]
             link, term = multi.link, multi.term
             count = func.count(link.c.ml_model_id.distinct())
             query = (
-                select(term.name.label("value"), count.label("count"))  # type: ignore[attr-defined]
-                .join(term, term.id == link.c.term_id)  # type: ignore[arg-type]
+                select(col(term.name).label("value"), count.label("count"))
+                .join(term, col(term.id) == link.c.term_id)
                 .where(link.c.ml_model_id.in_(matching))
-                .group_by(term.name)
+                .group_by(col(term.name))
             )
         else:
             if facet == "year":
-                value = extract("year", MLModel.publication_date)
+                value: ColumnElement[Any] = extract("year", col(MLModel.publication_date))
             else:
                 value = model_column(facet)
             query = (
