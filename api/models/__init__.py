@@ -2,6 +2,17 @@
 
 from api.models.base import metadata
 from api.models.data_source import DataRelease, DataSource
+from api.models.milestone import (
+    Era,
+    EraReference,
+    Milestone,
+    MilestoneFact,
+    MilestoneModel,
+    MilestoneOrganization,
+    MilestonePerson,
+    MilestoneReference,
+    MilestoneTag,
+)
 from api.models.ml_model import MLModel, MLModelUnparsedValue
 from api.models.vocabulary import (
     MULTI_VALUED_BY_FIELD,
@@ -24,8 +35,17 @@ __all__ = [
     "DataRelease",
     "DataSource",
     "Domain",
+    "Era",
+    "EraReference",
     "MLModel",
     "MLModelUnparsedValue",
+    "Milestone",
+    "MilestoneFact",
+    "MilestoneModel",
+    "MilestoneOrganization",
+    "MilestonePerson",
+    "MilestoneReference",
+    "MilestoneTag",
     "MultiValuedField",
     "NotabilityCriterion",
     "Organization",
