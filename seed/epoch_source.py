@@ -23,6 +23,7 @@ class EpochSource:
         self.path = seed_dir / epoch.FILE_NAME
         self.files = [self.path]
         self.notices: list[SeedIssue] = []
+        self._slugs: dict[str, str] | None = None
         if not self.path.exists():
             self.records: list[epoch.EpochModelRecord] = []
             self.issues = [SeedIssue(epoch.FILE_NAME, None, None, "file not found")]
@@ -33,6 +34,14 @@ class EpochSource:
                 self.notices.append(
                     SeedIssue(self.path.name, record.source_line, value.source_column, value.reason)
                 )
+
+    def slugs(self) -> dict[str, str]:
+        """Each model's slug, by name: stable across runs and machines."""
+        if self._slugs is None:
+            self._slugs = assign_unique_slugs(
+                (record.name, record.publication_date.isoformat()) for record in self.records
+            )
+        return self._slugs
 
     def data_sources(self) -> list[dict[str, Any]]:
         """Provenance of the CSV file."""
@@ -52,9 +61,7 @@ class EpochSource:
 
     def write(self, connection: Connection, context: WriteContext) -> dict[str, int]:
         """Insert models (ids in date, slug order), terms (ids in name order) and links."""
-        slugs = assign_unique_slugs(
-            (record.name, record.publication_date.isoformat()) for record in self.records
-        )
+        slugs = self.slugs()
         ordered = sorted(self.records, key=lambda r: (r.publication_date, slugs[r.name]))
         model_rows = []
         unparsed_rows = []

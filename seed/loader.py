@@ -101,8 +101,12 @@ def compute_data_version(files: Sequence[Path]) -> str:
 def default_sources(seed_dir: Path) -> list[SeedSource]:
     """Every data set shipped in ``seed_dir``, in write order."""
     from seed.epoch_source import EpochSource
+    from seed.milestones_source import MilestoneSource
 
-    return [EpochSource(seed_dir)]
+    epoch = EpochSource(seed_dir)
+    # With invalid model rows, links to their slugs would be reported too: skip that echo.
+    model_slugs = None if epoch.issues else set(epoch.slugs().values())
+    return [epoch, MilestoneSource(seed_dir, model_slugs)]
 
 
 def load_seed(

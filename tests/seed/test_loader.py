@@ -88,7 +88,7 @@ def test_bad_row_leaves_database_unchanged(empty_url: str, tmp_path: Path) -> No
     before = snapshot(empty_url)
     seed_dir = copy_sample(tmp_path)
     csv_path = seed_dir / "epoch_notable_ai_models.csv"
-    _rewrite(csv_path, {"Parameters": "lots", "Model": "Changed name"}, row_index=2)
+    _rewrite(csv_path, {"Parameters": "lots", "Citations": "5"}, row_index=2)
     with pytest.raises(SeedError) as caught:
         load_seed(empty_url, seed_dir)
     issues = caught.value.issues
