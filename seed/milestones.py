@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 import tomllib
 from pathlib import Path
@@ -157,7 +158,7 @@ def read_eras(path: Path) -> tuple[list[tuple[int | None, EraRecord]], list[Seed
     ordered = sorted(eras, key=lambda item: item[1].start_date)
     if eras != ordered:
         issues.append(SeedIssue(path.name, None, "start_date", "eras must be listed in date order"))
-    for (_, before), (line, after) in zip(ordered, ordered[1:], strict=False):
+    for (_, before), (line, after) in itertools.pairwise(ordered):
         if before.end_date != after.start_date:
             reason = (
                 f"era starts {after.start_date}, previous ends {before.end_date}: gap or overlap"
