@@ -8,8 +8,8 @@ from fastapi import Depends, Query, Request
 
 from api.config import Settings, get_settings
 from api.db import SessionDep
+from api.services.listing import PageRequest
 from api.services.meta import Provenance, provenance
-from api.services.models import PageRequest
 
 
 def get_provenance(session: SessionDep) -> Provenance:

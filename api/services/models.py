@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, extract, func, literal, select, union_all
@@ -12,17 +10,9 @@ from sqlmodel import Session, col
 
 from api.errors import InvalidParameterError, NotFoundError
 from api.models import MULTI_VALUED_BY_FIELD, MULTI_VALUED_FIELDS, MLModel, MLModelUnparsedValue
-from api.pagination import (
-    Sortable,
-    SortKey,
-    after,
-    canonical_sort,
-    decode_cursor,
-    encode_cursor,
-    order_by,
-    row_key,
-)
+from api.pagination import Sortable, SortKey
 from api.schemas.ml_model import MLModelPublic, MLModelSummary
+from api.services.listing import ListQuery, PageRequest, envelope, fetch_page, filters_key
 from api.services.meta import Provenance
 from api.services.model_filters import TERM_FILTERS, ModelFilters, conditions, model_column
 
@@ -50,16 +40,7 @@ SORTABLE: dict[str, Sortable] = {
     **{name: Sortable(model_column(name)) for name in NUMERIC_FIELDS},
 }
 DEFAULT_SORT = "-publication_date,name"
-TIEBREAKER = MLModel.id
-
-
-@dataclass(frozen=True)
-class PageRequest:
-    """Which page: a limit and either an offset or a cursor."""
-
-    limit: int
-    offset: int = 0
-    cursor: str | None = None
+TIEBREAKER: ColumnElement[Any] = col(MLModel.id)
 
 
 def parse_fields(raw: str | None, default: Sequence[str]) -> tuple[str, ...]:
@@ -77,10 +58,6 @@ def parse_fields(raw: str | None, default: Sequence[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(["slug", *names]))
 
 
-def _filters_key(filters: ModelFilters) -> str:
-    return hashlib.sha256(filters.canonical().encode()).hexdigest()[:16]
-
-
 def list_models(
     session: Session,
     provenance: Provenance,
@@ -90,54 +67,22 @@ def list_models(
     fields: Sequence[str],
 ) -> dict[str, Any]:
     """One page of models matching ``filters``, in ``sort`` order, with the total count."""
-    where = conditions(filters)
-    sort_text = canonical_sort(sort)
-    position = page.offset
-    query_where = list(where)
-    if page.cursor is not None:
-        payload = decode_cursor(
-            page.cursor,
-            sort=sort_text,
-            data_version=provenance.data_version,
-            filters=_filters_key(filters),
-        )
-        position = payload["p"]
-        query_where.append(after(sort, TIEBREAKER, payload["k"]))  # type: ignore[arg-type]
-
-    total = session.execute(select(func.count()).select_from(MLModel).where(*where)).scalar_one()
     scalar = [f for f in fields if f in _SCALAR_FIELDS]
     sort_names = [key.name for key in sort if key.name not in scalar]
-    columns = [model_column(f).label(f) for f in [*scalar, *sort_names]]
-    query = (
-        select(col(MLModel.id), col(MLModel.slug), *columns)
-        .where(*query_where)
-        .order_by(*order_by(sort, TIEBREAKER))  # type: ignore[arg-type]
-        .limit(page.limit)
+    query = ListQuery(
+        source=MLModel,
+        columns=[
+            col(MLModel.id).label("id"),
+            col(MLModel.slug).label("slug"),
+            *[model_column(f).label(f) for f in [*scalar, *sort_names]],
+        ],
+        where=conditions(filters),
+        sort=sort,
+        tiebreaker=TIEBREAKER,
+        filters_key=filters_key(filters.canonical()),
     )
-    if page.cursor is None and page.offset:
-        query = query.offset(page.offset)
-    rows = [dict(row._mapping) for row in session.execute(query)]
-    items = _shape(session, rows, fields)
-
-    next_cursor = None
-    if rows and position + len(rows) < total:
-        next_cursor = encode_cursor(
-            {
-                "v": provenance.data_version,
-                "s": sort_text,
-                "f": _filters_key(filters),
-                "k": row_key(sort, rows[-1], rows[-1]["id"]),
-                "p": position + len(rows),
-            }
-        )
-    return {
-        "items": items,
-        "total": total,
-        "limit": page.limit,
-        "offset": position,
-        "next_cursor": next_cursor,
-        "meta": provenance.as_meta(),
-    }
+    result = fetch_page(session, query, page, provenance)
+    return envelope(_shape(session, result.rows, fields), result, page, provenance)
 
 
 def _shape(

@@ -1,0 +1,124 @@
+"""One paginated list query: total count, an offset or keyset page, the next cursor.
+
+Every collection (models, milestones, timeline) goes through ``fetch_page`` so that
+they share one envelope, one cursor format and one ordering rule.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import ColumnElement, FromClause, func, select
+from sqlmodel import Session
+
+from api.pagination import (
+    SortKey,
+    after,
+    canonical_sort,
+    decode_cursor,
+    encode_cursor,
+    order_by,
+    row_key,
+)
+from api.services.meta import Provenance
+
+
+@dataclass(frozen=True)
+class PageRequest:
+    """Which page: a limit and either an offset or a cursor."""
+
+    limit: int
+    offset: int = 0
+    cursor: str | None = None
+
+
+@dataclass(frozen=True)
+class ListQuery:
+    """A filtered, sorted query over ``source``; ``tiebreaker`` is unique and labelled 'id'."""
+
+    source: FromClause | type[Any]
+    columns: Sequence[ColumnElement[Any]]
+    where: Sequence[ColumnElement[bool]]
+    sort: Sequence[SortKey]
+    tiebreaker: ColumnElement[Any]
+    filters_key: str
+
+
+@dataclass(frozen=True)
+class PageResult:
+    """Rows of one page (as dicts) and where they sit in the whole result."""
+
+    rows: list[dict[str, Any]]
+    total: int
+    position: int
+    next_cursor: str | None
+
+
+def filters_key(canonical: str) -> str:
+    """A short hash of canonical filters, bound into cursors."""
+    return hashlib.sha256(canonical.encode()).hexdigest()[:16]
+
+
+def count(session: Session, query: ListQuery) -> int:
+    """Number of rows matching the query's filters."""
+    statement = select(func.count()).select_from(query.source).where(*query.where)
+    total: int = session.execute(statement).scalar_one()
+    return total
+
+
+def fetch_page(
+    session: Session, query: ListQuery, page: PageRequest, provenance: Provenance
+) -> PageResult:
+    """One page of ``query``, by offset or by cursor, with the total and the next cursor."""
+    sort_text = canonical_sort(query.sort)
+    position = page.offset
+    where = list(query.where)
+    if page.cursor is not None:
+        payload = decode_cursor(
+            page.cursor,
+            sort=sort_text,
+            data_version=provenance.data_version,
+            filters=query.filters_key,
+        )
+        position = payload["p"]
+        where.append(after(query.sort, query.tiebreaker, payload["k"]))
+    total = count(session, query)
+    statement = (
+        select(*query.columns)
+        .select_from(query.source)
+        .where(*where)
+        .order_by(*order_by(query.sort, query.tiebreaker))
+        .limit(page.limit)
+    )
+    if page.cursor is None and page.offset:
+        statement = statement.offset(page.offset)
+    rows = [dict(row._mapping) for row in session.execute(statement)]
+    next_cursor = None
+    if rows and position + len(rows) < total:
+        next_cursor = encode_cursor(
+            {
+                "v": provenance.data_version,
+                "s": sort_text,
+                "f": query.filters_key,
+                "k": row_key(query.sort, rows[-1], rows[-1]["id"]),
+                "p": position + len(rows),
+            }
+        )
+    return PageResult(rows, total, position, next_cursor)
+
+
+def envelope(
+    items: list[dict[str, Any]], result: PageResult, page: PageRequest, provenance: Provenance
+) -> dict[str, Any]:
+    """The list envelope shared by every collection."""
+    return {
+        "items": items,
+        "total": result.total,
+        "limit": page.limit,
+        "offset": result.position,
+        "next_cursor": result.next_cursor,
+        "meta": provenance.as_meta(),
+    }
