@@ -40,7 +40,7 @@ SORTABLE: dict[str, Sortable] = {
     **{name: Sortable(model_column(name)) for name in NUMERIC_FIELDS},
 }
 DEFAULT_SORT = "-publication_date,name"
-TIEBREAKER: ColumnElement[Any] = col(MLModel.id)
+TIEBREAKER: ColumnElement[Any] = MLModel.__table__.c.id  # type: ignore[attr-defined]
 
 
 def parse_fields(raw: str | None, default: Sequence[str]) -> tuple[str, ...]:
