@@ -18,7 +18,7 @@ class JSONBody(Response):
         return orjson.dumps(content)
 
 
-def page_links(request: Request, page: dict[str, Any]) -> str | None:
+def page_links(request: Request, page: dict[str, Any]) -> str:
     """``Link`` header with first, prev and next pages of a list response."""
     limit, offset = page["limit"], page["offset"]
     base = request.url.remove_query_params(["offset", "cursor"])

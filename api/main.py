@@ -12,7 +12,7 @@ from api.config import Settings, get_settings
 from api.db import make_engine
 from api.error_handlers import install_error_handlers
 from api.params import reject_unknown_params
-from api.routes import health, models
+from api.routes import eras, health, milestones, models, timeline
 
 DESCRIPTION = """\
 Read-only data on the history and scaling of deep learning: notable models with
@@ -55,6 +55,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_error_handlers(app)
     app.include_router(health.router)
     app.include_router(models.router)
+    app.include_router(milestones.router)
+    app.include_router(eras.router)
+    app.include_router(timeline.router)
     return app
 
 

@@ -21,9 +21,9 @@ from api.errors import InvalidParameterError
 
 @dataclass(frozen=True)
 class Sortable:
-    """A column clients may sort on."""
+    """A column clients may sort on (a Core column or an ORM attribute)."""
 
-    column: ColumnElement[Any]
+    column: Any
     nullable: bool = True
     is_date: bool = False
 

@@ -46,7 +46,7 @@ class MilestoneSource:
         """Provenance of the two curated files."""
         return [
             {
-                "key": f"curated-{path.stem}",
+                "key": f"timeline-{path.stem}",
                 "title": f"Curated {path.stem}",
                 "file_name": path.name,
                 "url": None,

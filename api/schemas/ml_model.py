@@ -23,6 +23,14 @@ class UnparsedValuePublic(BaseModel):
     reason: str = Field(description="Why it was not parsed.")
 
 
+class MilestoneRef(BaseModel):
+    """A milestone of /v1/milestones that references the model."""
+
+    slug: str = Field(description="Milestone slug.")
+    date: dt.date = Field(description="Milestone date.")
+    title: str = Field(description="Milestone title.")
+
+
 class MLModelSummary(BaseModel):
     """A notable ML model. With ``fields=``, only the selected fields (and ``slug``) appear."""
 
@@ -118,6 +126,7 @@ class MLModelPublic(MLModelSummary):
     unparsed_values: list[UnparsedValuePublic] | None = _opt(
         "Source cells kept verbatim because they hold no single value; their fields are null."
     )
+    milestones: list[MilestoneRef] | None = _opt("Milestones of the timeline about this model.")
     source_line: int | None = _opt("Line of the row in the source CSV file (1 = header).")
     meta: MetaInfo | None = _opt("Data version, source and licence.")
 

@@ -52,5 +52,5 @@ def _licences(session: Session) -> tuple[str, str]:
         select(col(DataSource.license), col(DataSource.attribution)).order_by(col(DataSource.key))
     ).all()
     licenses = "; ".join(dict.fromkeys(row.license for row in sources))
-    attribution = " ".join(dict.fromkeys(row.attribution for row in sources))
+    attribution = "; ".join(dict.fromkeys(row.attribution for row in sources))
     return licenses, attribution

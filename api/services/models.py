@@ -14,10 +14,11 @@ from api.pagination import Sortable, SortKey
 from api.schemas.ml_model import MLModelPublic, MLModelSummary
 from api.services.listing import ListQuery, PageRequest, envelope, fetch_page, filters_key
 from api.services.meta import Provenance
+from api.services.milestones import milestones_of_models
 from api.services.model_filters import TERM_FILTERS, ModelFilters, conditions, model_column
 
 MULTI_FIELDS = tuple(m.field for m in MULTI_VALUED_FIELDS)
-_COMPUTED_FIELDS = {"slug", "meta", "unparsed_values"}
+_COMPUTED_FIELDS = {"slug", "meta", "unparsed_values", "milestones"}
 SUMMARY_FIELDS = tuple(f for f in MLModelSummary.model_fields if f != "meta")
 DETAIL_FIELDS = tuple(f for f in MLModelPublic.model_fields if f != "meta")
 SELECTABLE_FIELDS = frozenset(DETAIL_FIELDS)
@@ -34,9 +35,9 @@ TEXT_FIELDS = tuple(
 HAS_FIELDS = frozenset(NUMERIC_FIELDS + TEXT_FIELDS + MULTI_FIELDS)
 
 SORTABLE: dict[str, Sortable] = {
-    "publication_date": Sortable(MLModel.publication_date, nullable=False, is_date=True),  # type: ignore[arg-type]
-    "name": Sortable(MLModel.name, nullable=False),  # type: ignore[arg-type]
-    "slug": Sortable(MLModel.slug, nullable=False),  # type: ignore[arg-type]
+    "publication_date": Sortable(MLModel.publication_date, nullable=False, is_date=True),
+    "name": Sortable(MLModel.name, nullable=False),
+    "slug": Sortable(MLModel.slug, nullable=False),
     **{name: Sortable(model_column(name)) for name in NUMERIC_FIELDS},
 }
 DEFAULT_SORT = "-publication_date,name"
@@ -92,6 +93,7 @@ def _shape(
     multi = [f for f in fields if f in MULTI_VALUED_BY_FIELD]
     terms = load_terms(session, ids, multi)
     unparsed = load_unparsed(session, ids) if "unparsed_values" in fields else {}
+    milestones = milestones_of_models(session, ids) if "milestones" in fields else {}
     items = []
     for row in rows:
         item: dict[str, Any] = {}
@@ -100,6 +102,8 @@ def _shape(
                 item[name] = terms.get((row["id"], name), [])
             elif name == "unparsed_values":
                 item[name] = unparsed.get(row["id"], [])
+            elif name == "milestones":
+                item[name] = milestones.get(row["id"], [])
             else:
                 item[name] = row[name]
         items.append(item)

@@ -1,0 +1,45 @@
+"""``/v1/eras``: the named eras of deep learning."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path
+
+from api.db import SessionDep
+from api.errors import problem_responses
+from api.http import JSONBody
+from api.routes.deps import ProvenanceDep
+from api.schemas.common import Page
+from api.schemas.milestones import EraDetail, EraPublic
+from api.services import eras as service
+
+router = APIRouter(prefix="/v1/eras", tags=["eras"])
+
+
+@router.get(
+    "",
+    operation_id="list_eras",
+    summary="List eras",
+    response_model=Page[EraPublic],
+    responses=problem_responses(400, 503),
+)
+def list_eras(session: SessionDep, provenance: ProvenanceDep) -> JSONBody:
+    """Every era, in date order, with its boundaries' source and counts."""
+    return JSONBody(service.list_eras(session, provenance))
+
+
+@router.get(
+    "/{slug}",
+    operation_id="get_era",
+    summary="Get one era",
+    response_model=EraDetail,
+    responses=problem_responses(404, 422, 503),
+)
+def get_era(
+    session: SessionDep,
+    provenance: ProvenanceDep,
+    slug: Annotated[str, Path(max_length=100, description="Era slug.", examples=["deep-learning"])],
+) -> JSONBody:
+    """One era with its milestones and the number of models published in it."""
+    return JSONBody(service.get_era(session, provenance, slug))

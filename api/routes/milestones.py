@@ -1,0 +1,113 @@
+"""``/v1/milestones``: the curated timeline of deep learning."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query, Request
+
+from api.db import SessionDep
+from api.errors import problem_responses
+from api.http import JSONBody, page_links
+from api.pagination import parse_sort
+from api.routes.deps import PageDep, ProvenanceDep
+from api.schemas.common import Page
+from api.schemas.milestones import MilestonePublic, MilestoneSummary
+from api.services import milestones as service
+from seed.milestones import CATEGORIES
+
+router = APIRouter(prefix="/v1/milestones", tags=["milestones"])
+
+
+@router.get(
+    "",
+    operation_id="list_milestones",
+    summary="List milestones",
+    response_model=Page[MilestoneSummary],
+    responses=problem_responses(400, 422, 503),
+)
+def list_milestones(
+    request: Request,
+    session: SessionDep,
+    provenance: ProvenanceDep,
+    page: PageDep,
+    q: Annotated[
+        str | None,
+        Query(
+            max_length=200, description="Search in titles and summaries.", examples=["transformer"]
+        ),
+    ] = None,
+    start: Annotated[
+        dt.date | None,
+        Query(description="On or after this date (inclusive).", examples=["2010-01-01"]),
+    ] = None,
+    end: Annotated[
+        dt.date | None, Query(description="Before this date (exclusive).", examples=["2020-01-01"])
+    ] = None,
+    category: Annotated[
+        list[str], Query(description=f"Repeat for any of: {', '.join(CATEGORIES)}.")
+    ] = [],  # noqa: B006 - FastAPI copies defaults
+    tag: Annotated[
+        list[str], Query(description="Tag; repeat for any of.", examples=[["computer-vision"]])
+    ] = [],  # noqa: B006
+    era: Annotated[
+        list[str], Query(description="Era slug; repeat for any of.", examples=[["deep-learning"]])
+    ] = [],  # noqa: B006
+    organization: Annotated[
+        list[str], Query(description="Organization involved (case-insensitive); repeat for any of.")
+    ] = [],  # noqa: B006
+    model: Annotated[
+        list[str],
+        Query(description="Slug of a related model; repeat for any of.", examples=[["alexnet"]]),
+    ] = [],  # noqa: B006
+    sort: Annotated[
+        str | None,
+        Query(
+            description="Sort keys: date (default), title, slug; `-` for descending.",
+            examples=["-date"],
+            max_length=200,
+        ),
+    ] = None,
+    fields: Annotated[
+        str | None,
+        Query(
+            description="Comma-separated fields to return; `slug` is always included.",
+            max_length=500,
+        ),
+    ] = None,
+) -> JSONBody:
+    """Milestones matching the filters, in date order by default."""
+    filters = service.MilestoneFilters(
+        q=q.strip() or None if q else None,
+        start=start,
+        end=end,
+        category=tuple(category),
+        tag=tuple(tag),
+        era=tuple(era),
+        organization=tuple(organization),
+        model=tuple(model),
+    )
+    keys = parse_sort(sort, service.SORTABLE, service.DEFAULT_SORT)
+    selected = service.parse_fields(fields)
+    body = service.list_milestones(session, provenance, filters, keys, page, selected)
+    return JSONBody(body, headers={"Link": page_links(request, body)})
+
+
+@router.get(
+    "/{slug}",
+    operation_id="get_milestone",
+    summary="Get one milestone",
+    response_model=MilestonePublic,
+    responses=problem_responses(404, 422, 503),
+)
+def get_milestone(
+    session: SessionDep,
+    provenance: ProvenanceDep,
+    slug: Annotated[
+        str,
+        Path(max_length=200, description="Milestone slug.", examples=["attention-is-all-you-need"]),
+    ],
+) -> JSONBody:
+    """One milestone with its related models embedded and its references."""
+    return JSONBody(service.get_milestone(session, provenance, slug))
