@@ -14,8 +14,10 @@ def _migrate(args: argparse.Namespace) -> int:
     url = get_settings().database_url
     if args.revision_down:
         migrate.downgrade(url, args.revision_down)
+        print(f"downgraded to {args.revision_down}")
     else:
         migrate.upgrade(url, args.revision)
+        print(f"database migrated to {args.revision} ({migrate.current_revision(url)})")
     return 0
 
 
