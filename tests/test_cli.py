@@ -1,0 +1,57 @@
+"""The ``dle`` command: migrate, seed (twice), refusal, serve's arguments."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from api.cli import build_parser, main
+from api.config import get_settings
+from tests.conftest import SAMPLE_DIR
+
+
+@pytest.fixture
+def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    url = f"sqlite:///{tmp_path / 'cli.sqlite3'}"
+    monkeypatch.setenv("DLE_DATABASE_URL", url)
+    get_settings.cache_clear()
+    yield url
+    get_settings.cache_clear()
+
+
+def test_migrate_then_seed_twice(database: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["migrate"]) == 0
+    assert "database migrated to head" in capsys.readouterr().out
+    assert main(["seed", "--seed-dir", str(SAMPLE_DIR)]) == 0
+    first = capsys.readouterr().out
+    assert "loaded" in first
+    assert "models: 10" in first
+    assert "[Training dataset size (gradients)]: several numbers in one cell" in first
+    assert main(["seed", "--seed-dir", str(SAMPLE_DIR)]) == 0
+    assert "unchanged, nothing written" in capsys.readouterr().out
+
+
+def test_refused_seed_exits_non_zero_with_location(
+    database: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    seed_dir = tmp_path / "seed"
+    shutil.copytree(SAMPLE_DIR, seed_dir)
+    csv_path = seed_dir / "epoch_notable_ai_models.csv"
+    csv_path.write_text(
+        csv_path.read_text(encoding="utf-8").replace("2012-09-30", "2012-09-31"), encoding="utf-8"
+    )
+    assert main(["migrate"]) == 0
+    assert main(["seed", "--seed-dir", str(seed_dir)]) == 1
+    err = capsys.readouterr().err
+    assert "the database is unchanged" in err
+    assert "epoch_notable_ai_models.csv:" in err
+    assert "[Publication date]" in err
+
+
+def test_serve_arguments() -> None:
+    args = build_parser().parse_args(
+        ["serve", "--host", "0.0.0.0", "--port", "9000", "--workers", "2"]
+    )
+    assert (args.host, args.port, args.workers) == ("0.0.0.0", 9000, 2)
