@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, func, or_, select
 from sqlmodel import Session, col
 
-from api.errors import InvalidParameterError, NotFoundError
+from api.errors import NotFoundError
 from api.models import (
     Era,
     Milestone,
@@ -24,6 +24,7 @@ from api.models import (
     MLModel,
 )
 from api.pagination import Sortable, SortKey
+from api.services.checks import check_window, select_fields
 from api.services.listing import ListQuery, PageRequest, envelope, fetch_page, filters_key
 from api.services.meta import Provenance
 
@@ -68,10 +69,7 @@ class MilestoneFilters:
     extra: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        if self.start is not None and self.end is not None and self.start >= self.end:
-            raise InvalidParameterError(
-                "start", f"start ({self.start}) must be before end ({self.end}); end is exclusive"
-            )
+        check_window(self.start, self.end)
 
     def canonical(self) -> str:
         """Stable text form (cursor binding)."""
@@ -127,17 +125,7 @@ def _conditions(filters: MilestoneFilters) -> list[ColumnElement[bool]]:
 
 def parse_fields(raw: str | None) -> tuple[str, ...]:
     """``fields=`` for milestones; ``slug`` always included."""
-    if raw is None or not raw.strip():
-        return FIELDS
-    names = [part.strip() for part in raw.split(",") if part.strip()]
-    unknown = [name for name in names if name not in FIELDS]
-    if unknown:
-        raise InvalidParameterError(
-            "fields",
-            f"unknown field {unknown[0]!r}; expected any of {', '.join(FIELDS)}",
-            "unknown_field",
-        )
-    return tuple(dict.fromkeys(["slug", *names]))
+    return select_fields(raw, FIELDS, FIELDS)
 
 
 def list_milestones(

@@ -12,6 +12,7 @@ from sqlmodel import col
 
 from api.errors import InvalidParameterError
 from api.models import MULTI_VALUED_BY_FIELD, MLModel
+from api.services.checks import check_window
 
 RANGE_FIELDS = (
     "parameters",
@@ -51,10 +52,7 @@ class ModelFilters:
                 raise InvalidParameterError(
                     f"min_{name}", f"min_{name} ({low:g}) is greater than max_{name} ({high:g})"
                 )
-        if self.start is not None and self.end is not None and self.start >= self.end:
-            raise InvalidParameterError(
-                "start", f"start ({self.start}) must be before end ({self.end}); end is exclusive"
-            )
+        check_window(self.start, self.end)
 
     def canonical(self) -> str:
         """A stable text form: equal filters give equal strings (cursor and cache keys)."""

@@ -8,10 +8,11 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, extract, func, literal, select, union_all
 from sqlmodel import Session, col
 
-from api.errors import InvalidParameterError, NotFoundError
+from api.errors import NotFoundError
 from api.models import MULTI_VALUED_BY_FIELD, MULTI_VALUED_FIELDS, MLModel, MLModelUnparsedValue
 from api.pagination import Sortable, SortKey
 from api.schemas.ml_model import MLModelPublic, MLModelSummary
+from api.services.checks import select_fields
 from api.services.listing import ListQuery, PageRequest, envelope, fetch_page, filters_key
 from api.services.meta import Provenance
 from api.services.milestones import milestones_of_models
@@ -46,17 +47,7 @@ TIEBREAKER: ColumnElement[Any] = MLModel.__table__.c.id  # type: ignore[attr-def
 
 def parse_fields(raw: str | None, default: Sequence[str]) -> tuple[str, ...]:
     """``fields=a,b`` checked against the model fields; ``slug`` is always included."""
-    if raw is None or not raw.strip():
-        return tuple(default)
-    names = [part.strip() for part in raw.split(",") if part.strip()]
-    unknown = [name for name in names if name not in SELECTABLE_FIELDS]
-    if unknown:
-        raise InvalidParameterError(
-            "fields",
-            f"unknown field {unknown[0]!r}; expected any of {', '.join(sorted(SELECTABLE_FIELDS))}",
-            "unknown_field",
-        )
-    return tuple(dict.fromkeys(["slug", *names]))
+    return select_fields(raw, SELECTABLE_FIELDS, default)
 
 
 def list_models(

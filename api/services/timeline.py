@@ -14,6 +14,7 @@ from sqlmodel import Session, col
 from api.errors import InvalidParameterError
 from api.models import Milestone, MilestoneModel, MLModel
 from api.pagination import Sortable, parse_sort
+from api.services.checks import check_window
 from api.services.listing import ListQuery, PageRequest, envelope, fetch_page, filters_key
 from api.services.meta import Provenance
 
@@ -37,10 +38,7 @@ class TimelineFilters:
     models: ModelSelection = ModelSelection.frontier
 
     def __post_init__(self) -> None:
-        if self.start is not None and self.end is not None and self.start >= self.end:
-            raise InvalidParameterError(
-                "start", f"start ({self.start}) must be before end ({self.end}); end is exclusive"
-            )
+        check_window(self.start, self.end)
 
     def canonical(self) -> str:
         """Stable text form (cursor binding)."""
