@@ -10,9 +10,11 @@ from fastapi import Depends, FastAPI
 from api import __version__
 from api.config import Settings, get_settings
 from api.db import make_engine
+from api.docs_assets import install_docs
 from api.error_handlers import install_error_handlers
+from api.middleware import install_http_middleware
 from api.params import reject_unknown_params
-from api.routes import eras, health, milestones, models, timeline
+from api.routes import eras, health, meta, milestones, models, timeline
 
 DESCRIPTION = """\
 Read-only data on the history and scaling of deep learning: notable models with
@@ -50,14 +52,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         separate_input_output_schemas=False,
         dependencies=[Depends(reject_unknown_params)],
         license_info={"name": "Code: Apache-2.0; data: CC BY 4.0 (Epoch AI)"},
+        docs_url=None,  # served from local assets by install_docs
+        redoc_url=None,
     )
     app.state.settings = settings
     install_error_handlers(app)
+    install_http_middleware(app, settings)
+    install_docs(app)
     app.include_router(health.router)
     app.include_router(models.router)
     app.include_router(milestones.router)
     app.include_router(eras.router)
     app.include_router(timeline.router)
+    app.include_router(meta.router)
     return app
 
 

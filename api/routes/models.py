@@ -5,9 +5,19 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi.responses import Response
 
 from api.db import SessionDep
 from api.errors import InvalidParameterError, problem_responses
+from api.formats import (
+    VARY_ACCEPT,
+    FormatQuery,
+    download_responses,
+    export_page,
+    negotiate,
+    paged_rows,
+    respond_rows,
+)
 from api.http import JSONBody, page_links
 from api.pagination import parse_sort
 from api.routes.deps import PageDep, ProvenanceDep
@@ -38,7 +48,7 @@ def _fields_query(default: str) -> Any:
     operation_id="list_models",
     summary="List models",
     response_model=Page[MLModelSummary],
-    responses=problem_responses(400, 422, 503),
+    responses={**problem_responses(400, 422, 503), **download_responses()},
 )
 def list_models(
     request: Request,
@@ -57,13 +67,22 @@ def list_models(
         ),
     ] = None,
     fields: Annotated[str | None, _fields_query("default: all but long notes")] = None,
-) -> JSONBody:
-    """Notable ML models matching the filters, one page at a time."""
+    format_: FormatQuery = None,
+) -> Response:
+    """Notable ML models matching the filters, one page at a time (or all as CSV/NDJSON)."""
     keys = parse_sort(sort, service.SORTABLE, service.DEFAULT_SORT)
     selected = service.parse_fields(fields, service.SUMMARY_FIELDS)
+    fmt = negotiate(request, format_)
+    if fmt != "json":
+        rows = paged_rows(
+            lambda cursor: service.list_models(
+                session, provenance, filters, keys, export_page(cursor), selected
+            )
+        )
+        return respond_rows(request, fmt, rows, selected, "models", provenance)
     body = service.list_models(session, provenance, filters, keys, page, selected)
     links = page_links(request, body)
-    return JSONBody(body, headers={"Link": links} if links else None)
+    return JSONBody(body, headers={**VARY_ACCEPT, "Link": links})
 
 
 @router.get(

@@ -6,12 +6,15 @@ import datetime as dt
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
+from pydantic.config import JsonDict
 
 from api.schemas.common import MetaInfo
 
 
-def _opt(description: str) -> Any:
-    return Field(default=None, description=description)
+def _opt(description: str, unit: str | None = None) -> Any:
+    # ``x-unit`` puts the unit in the OpenAPI document and in /v1/meta's field dictionary.
+    extra: JsonDict | None = {"x-unit": unit} if unit else None
+    return Field(default=None, description=description, json_schema_extra=extra)
 
 
 class UnparsedValuePublic(BaseModel):
@@ -64,18 +67,25 @@ class MLModelSummary(BaseModel):
     tasks: list[str] | None = _opt("Tasks the model performs.")
     notability_criteria: list[str] | None = _opt("Why Epoch AI counts the model as notable.")
     training_hardware: list[str] | None = _opt("Accelerators used for training.")
-    parameters: float | None = _opt("Number of trainable parameters (count).")
+    parameters: float | None = _opt("Number of trainable parameters (count).", "parameters")
     training_compute_flop: float | None = _opt("Training compute in FLOP (floating-point ops).")
     training_dataset_size: float | None = _opt(
         "Training dataset size in datapoints, Epoch AI's 'gradients' measure: the number of "
         "examples the model learns from, in the domain's unit (tokens or words for language, "
-        "images for vision, ...). Units differ between domains."
+        "images for vision, ...). Units differ between domains.",
+        "datapoints",
     )
-    epochs: float | None = _opt("Number of passes over the training data.")
+    epochs: float | None = _opt("Number of passes over the training data.", "epochs")
     training_time_hours: float | None = _opt("Wall-clock training time, hours.")
-    hardware_quantity: float | None = _opt("Number of accelerator chips used for training.")
-    hardware_utilization_mfu: float | None = _opt("Model FLOP utilization, fraction 0-1.")
-    hardware_utilization_hfu: float | None = _opt("Hardware FLOP utilization, fraction 0-1.")
+    hardware_quantity: float | None = _opt(
+        "Number of accelerator chips used for training.", "chips"
+    )
+    hardware_utilization_mfu: float | None = _opt(
+        "Model FLOP utilization, fraction 0-1.", "fraction"
+    )
+    hardware_utilization_hfu: float | None = _opt(
+        "Hardware FLOP utilization, fraction 0-1.", "fraction"
+    )
     training_compute_cost_2023_usd: float | None = _opt(
         "Estimated training compute cost, US dollars of 2023."
     )
@@ -90,8 +100,10 @@ class MLModelSummary(BaseModel):
     )
     training_power_draw_w: float | None = _opt("Power draw of the training cluster, watts.")
     finetune_compute_flop: float | None = _opt("Fine-tuning compute, FLOP.")
-    batch_size: float | None = _opt("Training batch size (datapoints per step).")
-    citations: float | None = _opt("Citations of the publication (count, at snapshot).")
+    batch_size: float | None = _opt("Training batch size (datapoints per step).", "datapoints")
+    citations: float | None = _opt(
+        "Citations of the publication (count, at snapshot).", "citations"
+    )
     confidence: str | None = _opt(
         "Epoch AI's confidence in the estimates: Confident, Likely, Speculative, Unknown."
     )
