@@ -8,8 +8,8 @@ names a server. Writes docs/benchmarks-seed.md.
 from __future__ import annotations
 
 import argparse
-import re
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -110,7 +110,12 @@ migrated database, as a whole command (process start and imports included), {arg
 runs each; "loading" is the time `dle seed` reports for reading, validating and writing.
 The second run finds the same data version and writes nothing.
 
-Command: `DLE_TEST_POSTGRES_URL=postgresql+psycopg://postgres@127.0.0.1:5432/postgres .venv/bin/python bench/seed_time.py --runs {args.runs}`
+Command:
+
+```
+DLE_TEST_POSTGRES_URL=postgresql+psycopg://postgres@127.0.0.1:5432/postgres \\
+  .venv/bin/python bench/seed_time.py --runs {args.runs}
+```
 
 {table}
 """
