@@ -14,7 +14,7 @@ from api.docs_assets import install_docs
 from api.error_handlers import install_error_handlers
 from api.middleware import install_http_middleware
 from api.params import reject_unknown_params
-from api.routes import eras, health, meta, milestones, models, timeline
+from api.routes import eras, health, meta, milestones, models, stats, timeline, trends
 
 DESCRIPTION = """\
 Read-only data on the history and scaling of deep learning: notable models with
@@ -64,6 +64,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(milestones.router)
     app.include_router(eras.router)
     app.include_router(timeline.router)
+    app.include_router(trends.router)
+    app.include_router(stats.router)
     app.include_router(meta.router)
     return app
 
