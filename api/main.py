@@ -13,6 +13,7 @@ from api.db import make_engine
 from api.docs_assets import install_docs
 from api.error_handlers import install_error_handlers
 from api.middleware import install_http_middleware
+from api.openapi_examples import install_examples
 from api.params import reject_unknown_params
 from api.routes import eras, health, meta, milestones, models, stats, timeline, trends
 
@@ -59,6 +60,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_error_handlers(app)
     install_http_middleware(app, settings)
     install_docs(app)
+    install_examples(app)
     app.include_router(health.router)
     app.include_router(models.router)
     app.include_router(milestones.router)

@@ -36,10 +36,14 @@ def page_request(
         Query(
             ge=1,
             description="Items per page (default 50, at most the server's cap, 500 by default).",
+            examples=[50],
         ),
     ] = None,
     offset: Annotated[
-        int, Query(ge=0, le=10_000_000, description="Items to skip (offset pagination).")
+        int,
+        Query(
+            ge=0, le=10_000_000, description="Items to skip (offset pagination).", examples=[100]
+        ),
     ] = 0,
     cursor: Annotated[
         str | None,

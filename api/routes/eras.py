@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path
+from fastapi import APIRouter, Path, Request
 
 from api.db import SessionDep
 from api.errors import problem_responses
-from api.http import JSONBody
+from api.http import JSONBody, page_response
 from api.routes.deps import ProvenanceDep
 from api.schemas.common import Page
 from api.schemas.milestones import EraDetail, EraPublic
@@ -24,9 +24,9 @@ router = APIRouter(prefix="/v1/eras", tags=["eras"])
     response_model=Page[EraPublic],
     responses=problem_responses(400, 503),
 )
-def list_eras(session: SessionDep, provenance: ProvenanceDep) -> JSONBody:
+def list_eras(request: Request, session: SessionDep, provenance: ProvenanceDep) -> JSONBody:
     """Every era, in date order, with its boundaries' source and counts."""
-    return JSONBody(service.list_eras(session, provenance))
+    return page_response(request, service.list_eras(session, provenance))
 
 
 @router.get(

@@ -46,7 +46,11 @@ def list_milestones(
         dt.date | None, Query(description="Before this date (exclusive).", examples=["2020-01-01"])
     ] = None,
     category: Annotated[
-        list[str], Query(description=f"Repeat for any of: {', '.join(CATEGORIES)}.")
+        list[str],
+        Query(
+            description=f"Repeat for any of: {', '.join(CATEGORIES)}.",
+            examples=[["architecture"]],
+        ),
     ] = [],  # noqa: B006 - FastAPI copies defaults
     tag: Annotated[
         list[str], Query(description="Tag; repeat for any of.", examples=[["computer-vision"]])
@@ -55,7 +59,11 @@ def list_milestones(
         list[str], Query(description="Era slug; repeat for any of.", examples=[["deep-learning"]])
     ] = [],  # noqa: B006
     organization: Annotated[
-        list[str], Query(description="Organization involved (case-insensitive); repeat for any of.")
+        list[str],
+        Query(
+            description="Organization involved (case-insensitive); repeat for any of.",
+            examples=[["Google"]],
+        ),
     ] = [],  # noqa: B006
     model: Annotated[
         list[str],
@@ -73,6 +81,7 @@ def list_milestones(
         str | None,
         Query(
             description="Comma-separated fields to return; `slug` is always included.",
+            examples=["title,date,category"],
             max_length=500,
         ),
     ] = None,

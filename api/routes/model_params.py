@@ -11,12 +11,24 @@ from api.errors import InvalidParameterError
 from api.services.model_filters import RANGE_FIELDS, ModelFilters
 from api.services.models import HAS_FIELDS
 
+_RANGE_EXAMPLES = {
+    ("parameters", "min"): 1e9,
+    ("parameters", "max"): 1e12,
+    ("training_compute_flop", "min"): 1e23,
+    ("training_compute_flop", "max"): 1e26,
+    ("training_dataset_size", "min"): 1e9,
+    ("training_dataset_size", "max"): 1e13,
+    ("training_compute_cost_2023_usd", "min"): 1e5,
+    ("training_compute_cost_2023_usd", "max"): 1e8,
+}
+
 
 def _range(name: str, bound: str) -> object:
     return Query(
         ge=0,
         description=f"Only models whose {name} is {'at least' if bound == 'min' else 'at most'} "
         "this value (inclusive); models with no value are excluded.",
+        examples=[_RANGE_EXAMPLES[(name, bound)]],
     )
 
 
@@ -36,21 +48,40 @@ def model_filters(
         Query(description="Organization name or slug; repeat for any of.", examples=[["OpenAI"]]),
     ] = [],  # noqa: B006
     country: Annotated[
-        list[str], Query(description="Country of an organization; repeat for any of.")
+        list[str],
+        Query(
+            description="Country of an organization; repeat for any of.",
+            examples=[["United States of America"]],
+        ),
     ] = [],  # noqa: B006
     organization_category: Annotated[
-        list[str], Query(description="Industry, Academia, Government, Research collective.")
+        list[str],
+        Query(
+            description="Industry, Academia, Government, Research collective.",
+            examples=[["Academia"]],
+        ),
     ] = [],  # noqa: B006
-    task: Annotated[list[str], Query(description="Task name or slug; repeat for any of.")] = [],  # noqa: B006
+    task: Annotated[
+        list[str],
+        Query(description="Task name or slug; repeat for any of.", examples=[["Chat"]]),
+    ] = [],  # noqa: B006
     model_accessibility: Annotated[
         list[str],
-        Query(description="e.g. 'API access', 'Open weights (unrestricted)'; repeat for any of."),
+        Query(
+            description="e.g. 'API access', 'Open weights (unrestricted)'; repeat for any of.",
+            examples=[["Open weights (unrestricted)"]],
+        ),
     ] = [],  # noqa: B006
     confidence: Annotated[
-        list[str], Query(description="Confident, Likely, Speculative, Unknown; repeat for any of.")
+        list[str],
+        Query(
+            description="Confident, Likely, Speculative, Unknown; repeat for any of.",
+            examples=[["Confident"]],
+        ),
     ] = [],  # noqa: B006
     frontier: Annotated[
-        bool | None, Query(description="true: only models Epoch AI flags as frontier models.")
+        bool | None,
+        Query(description="true: only models Epoch AI flags as frontier models.", examples=[True]),
     ] = None,
     start: Annotated[
         dt.date | None,

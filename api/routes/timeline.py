@@ -17,6 +17,7 @@ from api.services import timeline as service
 
 router = APIRouter(prefix="/v1/timeline", tags=["timeline"])
 
+
 @router.get(
     "",
     operation_id="get_timeline",
@@ -36,17 +37,22 @@ def get_timeline(
     end: Annotated[
         dt.date | None, Query(description="Before this date (exclusive).", examples=["2023-01-01"])
     ] = None,
-    milestones: Annotated[bool, Query(description="Include milestones.")] = True,
+    milestones: Annotated[bool, Query(description="Include milestones.", examples=[True])] = True,
     models: Annotated[
         service.ModelSelection,
         Query(
             description="Model releases to include: all, frontier (flagged by Epoch AI; the "
-            "default), linked (those a milestone is about) or none."
+            "default), linked (those a milestone is about) or none.",
+            examples=["frontier"],
         ),
     ] = service.ModelSelection.frontier,
     sort: Annotated[
         str | None,
-        Query(description="date (default) or title; `-` for descending.", max_length=100),
+        Query(
+            description="date (default) or title; `-` for descending.",
+            examples=["-date"],
+            max_length=100,
+        ),
     ] = None,
 ) -> JSONBody:
     """One chronological feed for drawing a timeline from a single request."""
