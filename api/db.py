@@ -2,8 +2,8 @@
 
 The serving engine is read-only: SQLite files are opened with ``mode=ro`` and
 ``PRAGMA query_only``; PostgreSQL sessions start with
-``default_transaction_read_only``. Only the migration and seed commands build a
-writable engine.
+``default_transaction_read_only`` (and serve with a read-only role, see
+docs/deployment.md). Only the migration and seed commands build a writable engine.
 """
 
 from __future__ import annotations
@@ -31,6 +31,38 @@ def sqlite_path(url: str) -> Path | None:
     return Path(database)
 
 
+def postgres_connect_args(
+    *, read_only: bool, connect_timeout: float, statement_timeout_ms: int = 0
+) -> dict[str, Any]:
+    """libpq connection parameters: session settings, and timeouts that bound every wait.
+
+    Use these for any engine of the server (with ``pool_pre_ping=True``), so that no
+    request waits on an unreachable database longer than ``connect_timeout``.
+    """
+    options = []
+    if read_only:
+        options.append("-c default_transaction_read_only=on")
+        # One snapshot per request: a re-seed committing mid-request cannot mix the old
+        # data version with new rows (read-only transactions never fail to serialize).
+        options.append("-c default_transaction_isolation=repeatable\\ read")
+    if statement_timeout_ms:
+        options.append(f"-c statement_timeout={statement_timeout_ms}")
+    connect_args: dict[str, Any] = {
+        "connect_timeout": max(1, round(connect_timeout)),
+        # A server that vanished without closing its connections (host down, network
+        # cut) fails the next use of a pooled connection after this long, instead of
+        # the kernel's retransmission timeout (many minutes); keepalives notice it idle.
+        "tcp_user_timeout": max(1000, round(connect_timeout * 1000)),
+        "keepalives": 1,
+        "keepalives_idle": 30,
+        "keepalives_interval": 10,
+        "keepalives_count": 3,
+    }
+    if options:
+        connect_args["options"] = " ".join(options)
+    return connect_args
+
+
 def make_engine(
     url: str,
     *,
@@ -41,14 +73,11 @@ def make_engine(
     """Build an engine; ``read_only`` engines refuse every write at the connection level."""
     if is_sqlite(url):
         return _make_sqlite_engine(url, read_only=read_only, connect_timeout=connect_timeout)
-    options = []
-    if read_only:
-        options.append("-c default_transaction_read_only=on")
-    if statement_timeout_ms:
-        options.append(f"-c statement_timeout={statement_timeout_ms}")
-    connect_args: dict[str, Any] = {"connect_timeout": max(1, round(connect_timeout))}
-    if options:
-        connect_args["options"] = " ".join(options)
+    connect_args = postgres_connect_args(
+        read_only=read_only,
+        connect_timeout=connect_timeout,
+        statement_timeout_ms=statement_timeout_ms,
+    )
     return create_engine(
         url,
         connect_args=connect_args,
