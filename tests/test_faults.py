@@ -15,7 +15,9 @@ import shutil
 import socket
 import subprocess
 import tempfile
+import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -58,11 +60,13 @@ def _os_user_exists(name: str) -> bool:
 
 @dataclass
 class PrivatePostgres:
-    """A throw-away PostgreSQL cluster on 127.0.0.1:``port``."""
+    """A throw-away PostgreSQL cluster on ``host``:``port``, optionally in a network namespace."""
 
     bin_dir: Path
     root: Path
     port: int
+    host: str = "127.0.0.1"
+    netns: str | None = None
 
     @property
     def data_dir(self) -> Path:
@@ -70,17 +74,19 @@ class PrivatePostgres:
 
     @property
     def url(self) -> str:
-        return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/dle"
+        return f"postgresql+psycopg://postgres@{self.host}:{self.port}/dle"
 
-    def _run(self, *args: str) -> None:
+    def _run(self, *args: str, in_netns: bool = False) -> None:
         # initdb refuses to run as root; run the server tools as the postgres OS user.
         prefix = ["runuser", "-u", OS_USER, "--"] if os.geteuid() == 0 else []
+        if in_netns and self.netns:
+            prefix = ["ip", "netns", "exec", self.netns, *prefix]
         done = subprocess.run(
             [*prefix, *args], cwd=self.root, capture_output=True, text=True, timeout=120
         )
         assert done.returncode == 0, f"{args[0]} failed:\n{done.stdout}\n{done.stderr}"
 
-    def init(self) -> None:
+    def init(self, client_network: str | None = None) -> None:
         self._run(
             str(self.bin_dir / "initdb"),
             "-D",
@@ -93,10 +99,13 @@ class PrivatePostgres:
             "UTF8",
             "--no-sync",
         )
+        if client_network:
+            with (self.data_dir / "pg_hba.conf").open("a", encoding="utf-8") as hba:
+                hba.write(f"host all all {client_network} trust\n")
 
     def start(self) -> None:
         options = (
-            f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 "
+            f"-p {self.port} -k {self.root} -c listen_addresses={self.host} "
             "-c fsync=off -c full_page_writes=off"
         )
         self._run(
@@ -111,6 +120,7 @@ class PrivatePostgres:
             "-t",
             "60",
             "start",
+            in_netns=True,
         )
 
     def stop(self, mode: str = "fast") -> None:
@@ -120,8 +130,10 @@ class PrivatePostgres:
         return (self.data_dir / "postmaster.pid").exists()
 
 
-@pytest.fixture
-def private_postgres() -> Iterator[PrivatePostgres]:
+@contextmanager
+def _private_postgres(
+    host: str = "127.0.0.1", netns: str | None = None, client_network: str | None = None
+) -> Iterator[PrivatePostgres]:
     """A running private PostgreSQL with database ``dle``, migrated and seeded (sample)."""
     bin_dir = _postgres_bin()
     require(
@@ -134,13 +146,13 @@ def private_postgres() -> Iterator[PrivatePostgres]:
     root = Path(tempfile.mkdtemp(prefix="dle-faults-"))
     if os.geteuid() == 0:
         shutil.chown(root, OS_USER, OS_USER)
-    server = PrivatePostgres(bin_dir, root, free_port())
+    port = free_port() if netns is None else 5432
+    server = PrivatePostgres(bin_dir, root, port, host, netns)
     try:
-        server.init()
+        server.init(client_network)
         server.start()
         admin = create_engine(
-            f"postgresql+psycopg://postgres@127.0.0.1:{server.port}/postgres",
-            isolation_level="AUTOCOMMIT",
+            f"postgresql+psycopg://postgres@{host}:{port}/postgres", isolation_level="AUTOCOMMIT"
         )
         with admin.connect() as connection:
             connection.execute(text("CREATE DATABASE dle"))
@@ -152,6 +164,70 @@ def private_postgres() -> Iterator[PrivatePostgres]:
         if server.running():
             server.stop("immediate")
         shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture
+def private_postgres() -> Iterator[PrivatePostgres]:
+    """A private PostgreSQL on 127.0.0.1 and a free port."""
+    with _private_postgres() as server:
+        yield server
+
+
+@dataclass(frozen=True)
+class Link:
+    """A veth pair between this host and a network namespace, which the test can cut."""
+
+    netns: str
+    inner: str
+    network: str
+    host_address: str
+    server_address: str
+
+    def _ip(self, *args: str) -> None:
+        subprocess.run(
+            ["ip", "netns", "exec", self.netns, "ip", *args], check=True, capture_output=True
+        )
+
+    def cut(self) -> None:
+        """Packets to the server are dropped silently from now on: no reset, no refusal."""
+        self._ip("address", "del", f"{self.server_address}/30", "dev", self.inner)
+
+    def heal(self) -> None:
+        self._ip("address", "add", f"{self.server_address}/30", "dev", self.inner)
+
+
+@contextmanager
+def _network_namespace() -> Iterator[Link]:
+    """A private network namespace on an address of the benchmarking range 198.18.0.0/15."""
+    require(
+        os.geteuid() == 0 and shutil.which("ip") is not None,
+        "the partition test needs root and iproute2 (ip netns)",
+    )
+    token = uuid.uuid4()
+    suffix = token.hex[:6]
+    netns, outer, inner = f"dle-{suffix}", f"dle{suffix}a", f"dle{suffix}b"
+    base = (token.int >> 8) % 64 * 4
+    prefix = f"198.18.{token.int % 256}"
+    link = Link(netns, inner, f"{prefix}.{base}/30", f"{prefix}.{base + 1}", f"{prefix}.{base + 2}")
+    steps = [
+        ["ip", "netns", "add", netns],
+        ["ip", "link", "add", outer, "type", "veth", "peer", "name", inner],
+        ["ip", "link", "set", inner, "netns", netns],
+        ["ip", "address", "add", f"{link.host_address}/30", "dev", outer],
+        ["ip", "link", "set", outer, "up"],
+        ["ip", "netns", "exec", netns, "ip", "address", "add", f"{link.server_address}/30",
+         "dev", inner],
+        ["ip", "netns", "exec", netns, "ip", "link", "set", inner, "up"],
+        ["ip", "netns", "exec", netns, "ip", "link", "set", "lo", "up"],
+    ]  # fmt: skip
+    try:
+        for step in steps:
+            done = subprocess.run(step, capture_output=True, text=True)
+            require(done.returncode == 0, f"cannot set up a network namespace: {done.stderr}")
+        yield link
+    finally:
+        subprocess.run(["ip", "link", "del", outer], capture_output=True)
+        subprocess.run(["ip", "netns", "del", netns], capture_output=True)
 
 
 def _assert_problem_503(response: httpx.Response) -> None:
@@ -233,3 +309,37 @@ def test_unresponsive_database_gives_503_not_a_hang(
         for path in ("/ready", "/v1/models"):
             _assert_problem_503(client.get(path))
         assert client.get("/health").status_code == 200
+
+
+def test_network_partition_gives_503_not_a_hang(tmp_path: Path) -> None:
+    """The database host vanishes without a word (no reset, no refusal), then comes back.
+
+    The pooled connection's next use must fail within the connect timeout (TCP user
+    timeout) rather than the kernel's retransmission timeout of many minutes.
+    """
+    settings = {"DLE_DB_CONNECT_TIMEOUT_SECONDS": "2"}
+    with (
+        _network_namespace() as link,
+        _private_postgres(link.server_address, link.netns, link.network) as database,
+        live_server(database.url, tmp_path, env=settings) as server,
+        httpx.Client(base_url=server.base_url, timeout=CLIENT_TIMEOUT) as client,
+    ):
+        before = client.get("/v1/models", params={"limit": 5})
+        assert before.status_code == 200, before.text
+
+        link.cut()
+        _assert_problem_503(client.get("/v1/models", params={"limit": 5}))
+        _assert_problem_503(client.get("/ready"))
+        assert client.get("/health").status_code == 200
+
+        link.heal()
+
+        def recovered() -> httpx.Response | None:
+            response = client.get("/ready")
+            return response if response.status_code == 200 else None
+
+        wait_for(recovered, timeout=30, what="/ready to pass after the network came back")
+        after = client.get("/v1/models", params={"limit": 5})
+        assert after.status_code == 200
+        assert after.json()["items"] == before.json()["items"]
+        assert server.alive()

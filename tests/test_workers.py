@@ -20,10 +20,14 @@ from typing import Any
 import httpx
 import orjson
 import pytest
+from sqlmodel import Session, col, select
 
+from api.db import make_engine
 from api.migrate import upgrade
+from api.models import MLModel
+from api.services.meta import current_data_version
 from seed.loader import load_seed
-from tests.backends import require
+from tests.backends import fresh_database, require
 from tests.conftest import SAMPLE_DIR
 from tests.live_server import LiveServer, live_server, run_dle, wait_for
 
@@ -211,3 +215,30 @@ def test_workers_share_no_stale_state(empty_url: str, tmp_path: Path) -> None:
             connection.close()
         assert _burst(server.base_url, slug) == {(200, new_version, CHANGED_PARAMETERS)}
         assert _worker_pids(server) == workers, "no worker was restarted"
+
+
+@pytest.mark.postgres
+def test_a_serving_session_reads_one_snapshot_on_postgresql(tmp_path: Path) -> None:
+    """A re-seed committed during a request is invisible to that request.
+
+    The serving engine's transactions are repeatable read, so the data version a
+    response reports always matches the rows in it.
+    """
+    with fresh_database("postgresql", tmp_path) as url:
+        upgrade(url)
+        load_seed(url, SAMPLE_DIR)
+        changed = _changed_seed(tmp_path)
+        engine = make_engine(url, read_only=True)
+        parameters = select(col(MLModel.parameters)).where(col(MLModel.name) == MODEL_NAME)
+        try:
+            with Session(engine) as session:
+                version = current_data_version(session)
+                original = session.execute(parameters).scalar_one()
+                load_seed(url, changed)  # commits on another connection
+                assert current_data_version(session) == version
+                assert session.execute(parameters).scalar_one() == original
+            with Session(engine) as session:
+                assert current_data_version(session) != version
+                assert session.execute(parameters).scalar_one() == CHANGED_PARAMETERS
+        finally:
+            engine.dispose()
