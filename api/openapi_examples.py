@@ -75,8 +75,26 @@ def load_recorded(path: Path = EXAMPLES_PATH) -> dict[str, Any]:
     return recorded
 
 
+def document_page_cap(document: dict[str, Any], max_page_size: int) -> None:
+    """Give every ``limit`` parameter the server's cap as its schema ``maximum``.
+
+    The cap is a setting, so routes cannot declare it; without it a client (or
+    schemathesis) would take a 422 for a ``limit`` the document allows.
+    """
+    for item in document.get("paths", {}).values():
+        for operation in item.values():
+            for param in operation.get("parameters", []):
+                if param.get("in") != "query" or param.get("name") != "limit":
+                    continue
+                schema = param.get("schema", {})
+                for option in [schema, *schema.get("anyOf", [])]:
+                    if option.get("type") == "integer":
+                        option["maximum"] = max_page_size
+
+
 def install_examples(app: FastAPI) -> None:
-    """Make ``app.openapi()`` carry the recorded example of every 200 JSON response."""
+    """Make ``app.openapi()`` carry the recorded example of every 200 JSON response
+    (and the page-size cap of ``app.state.settings``)."""
     build: Callable[[], dict[str, Any]] = app.openapi
 
     def openapi() -> dict[str, Any]:
@@ -92,6 +110,9 @@ def install_examples(app: FastAPI) -> None:
             media = content.get("application/json")
             if media is not None and "example" not in media and "examples" not in media:
                 media["example"] = recorded[operation["operationId"]]
+        settings = getattr(app.state, "settings", None)
+        if settings is not None:
+            document_page_cap(document, settings.max_page_size)
         app.openapi_schema = document
         return document
 

@@ -197,6 +197,10 @@ def test_malformed_values_are_problems(
         if param["in"] == "query" and _typed(param.get("schema", {})):
             response = client.get(f"{url}{separator}{param['name']}=not-a-valid-value")
             _assert_problem(response, (400, 422))
+            if "date" in str(param["schema"]):
+                # not read as a Unix timestamp (1970-08-23)
+                response = client.get(f"{url}{separator}{param['name']}=20240101")
+                _assert_problem(response, 422)
         elif param["in"] == "path":
             bogus = path.replace("{" + param["name"] + "}", "no-such-thing-zz")
             for other in params:
@@ -346,3 +350,17 @@ def test_cors_origins_are_configurable(seeded_url: str) -> None:
         assert allowed.headers["access-control-allow-origin"] == "https://allowed.example"
         refused = restricted.get("/health", headers={"Origin": "https://other.example"})
         assert "access-control-allow-origin" not in refused.headers
+
+
+def test_documented_page_cap_is_the_enforced_one(client: TestClient) -> None:
+    cap = client.app.state.settings.max_page_size  # type: ignore[attr-defined]
+    for path, operation in OPERATIONS:
+        for param in operation.get("parameters", []):
+            if param["name"] != "limit":
+                continue
+            integer = next(o for o in param["schema"]["anyOf"] if o.get("type") == "integer")
+            assert integer["maximum"] == cap, path
+            url = example_url(path, operation)
+            separator = "&" if "?" in url else "?"
+            assert client.get(f"{url}{separator}limit={cap}").status_code == 200
+            _assert_problem(client.get(f"{url}{separator}limit={cap + 1}"), 422)
