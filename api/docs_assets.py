@@ -4,7 +4,10 @@ The JavaScript and CSS of both come from the ``fastapi-offline`` package, which 
 ``swagger-ui-bundle.js``, ``swagger-ui.css``, ``redoc.standalone.js`` and a favicon;
 they are served by the application itself under ``/static/docs/``, so the pages work
 on a machine with no internet access. ReDoc's Google Fonts link and Swagger UI's
-online validator badge are turned off for the same reason.
+online validator badge are turned off for the same reason, and both pages carry a
+Content-Security-Policy that lets them load nothing from another origin: ReDoc's
+bundle still points its footer logo at a CDN, and the browser now skips that image
+(ReDoc hides it) instead of asking the internet for it.
 """
 
 from __future__ import annotations
@@ -23,6 +26,18 @@ from starlette.responses import HTMLResponse
 
 STATIC_PREFIX = "/static/docs"
 ASSETS = ("swagger-ui-bundle.js", "swagger-ui.css", "redoc.standalone.js", "favicon.png")
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self' 'unsafe-inline'",  # each page starts its bundle inline
+        "style-src 'self' 'unsafe-inline'",
+        "img-src 'self' data:",
+        "font-src 'self' data:",
+        "connect-src 'self'",
+        "worker-src 'self' blob:",  # ReDoc's search runs in a blob worker
+        "frame-ancestors 'self'",
+    ]
+)
 SWAGGER_PARAMETERS = {
     "validatorUrl": None,  # the default badge asks validator.swagger.io
     "displayOperationId": True,  # the operationId is the generated clients' method name
@@ -45,10 +60,14 @@ def install_docs(app: FastAPI, docs_url: str = "/docs", redoc_url: str = "/redoc
     def _root(request: Request) -> str:
         return str(request.scope.get("root_path", "")).rstrip("/")
 
+    def _local_only(page: HTMLResponse) -> HTMLResponse:
+        page.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
+        return page
+
     @app.get(docs_url, include_in_schema=False)
     def get_swagger_ui(request: Request) -> HTMLResponse:
         root = _root(request)
-        return get_swagger_ui_html(
+        page = get_swagger_ui_html(
             openapi_url=f"{root}{openapi_url}",
             title=f"{app.title} - Swagger UI",
             oauth2_redirect_url=f"{root}{oauth2_redirect_url}",
@@ -57,6 +76,7 @@ def install_docs(app: FastAPI, docs_url: str = "/docs", redoc_url: str = "/redoc
             swagger_favicon_url=f"{root}{STATIC_PREFIX}/favicon.png",
             swagger_ui_parameters=SWAGGER_PARAMETERS,
         )
+        return _local_only(page)
 
     @app.get(oauth2_redirect_url, include_in_schema=False)
     def get_swagger_ui_redirect() -> HTMLResponse:
@@ -65,10 +85,11 @@ def install_docs(app: FastAPI, docs_url: str = "/docs", redoc_url: str = "/redoc
     @app.get(redoc_url, include_in_schema=False)
     def get_redoc(request: Request) -> HTMLResponse:
         root = _root(request)
-        return get_redoc_html(
+        page = get_redoc_html(
             openapi_url=f"{root}{openapi_url}",
             title=f"{app.title} - ReDoc",
             redoc_js_url=f"{root}{STATIC_PREFIX}/redoc.standalone.js",
             redoc_favicon_url=f"{root}{STATIC_PREFIX}/favicon.png",
             with_google_fonts=False,
         )
+        return _local_only(page)

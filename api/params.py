@@ -33,6 +33,14 @@ def _date_names(dependant: Dependant) -> set[str]:
     return names
 
 
+def _nul(loc: list[str | int]) -> UnprocessableError:
+    # No database stores NUL in text (PostgreSQL refuses it outright): refuse it here.
+    error = UnprocessableError(str(loc[-1]), "must not contain a NUL character", "string_nul")
+    if error.errors:
+        error.errors[0].loc = loc
+    return error
+
+
 def reject_unknown_params(request: Request) -> None:
     """400 for a query parameter the route does not define: a typo never returns everything."""
     route: Any = request.scope.get("route")
@@ -44,7 +52,12 @@ def reject_unknown_params(request: Request) -> None:
         known = (frozenset(_query_names(dependant)), frozenset(_date_names(dependant)))
         _ALLOWED_BY_ROUTE[id(route)] = known
     allowed, dates = known
+    for name, value in request.path_params.items():
+        if isinstance(value, str) and "\x00" in value:
+            raise _nul(["path", name])
     for name, value in request.query_params.multi_items():
+        if "\x00" in value:
+            raise _nul(["query", name])
         if name not in allowed:
             expected = ", ".join(sorted(allowed)) or "none"
             raise InvalidParameterError(

@@ -30,6 +30,8 @@ def test_pages_reference_only_local_urls(docs_client: TestClient, page: str) -> 
     for url in urls:
         assert url.startswith("/"), f"{page} loads {url} from outside the service"
     assert "cdn" not in html.lower() and "googleapis" not in html
+    policy = response.headers["content-security-policy"]
+    assert "default-src 'self'" in policy and "img-src 'self' data:" in policy
     assert "/openapi.json" in html
     for url in urls:
         if url != "/openapi.json":
