@@ -206,3 +206,41 @@ def _request(accept: str | None) -> Request:
 def test_negotiate(accept: str | None, expected: str) -> None:
     assert negotiate(_request(accept), None) == expected
     assert negotiate(_request(accept), "ndjson") == "ndjson"
+
+
+def _download_operations() -> list[tuple[str, dict[str, Any]]]:
+    from tests.test_contract import OPERATIONS
+
+    return [
+        (path, operation)
+        for path, operation in OPERATIONS
+        if "text/csv" in operation["responses"]["200"]["content"]
+    ]
+
+
+@pytest.mark.parametrize(
+    ("path", "operation"),
+    _download_operations(),
+    ids=[operation["operationId"] for _, operation in _download_operations()],
+)
+def test_every_declared_download_streams_all_rows(
+    client: TestClient, path: str, operation: dict[str, Any]
+) -> None:
+    """Any operation declaring text/csv keeps the download contract (new ones included)."""
+    from api.openapi_examples import example_url
+
+    url = example_url(path, operation)
+    separator = "&" if "?" in url else "?"
+    as_json = client.get(url).json()
+    response = client.get(f"{url}{separator}format=csv", headers=IDENTITY)
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/csv")
+    disposition = response.headers["content-disposition"]
+    assert disposition.startswith("attachment; filename=") and disposition.endswith('.csv"')
+    header, rows = read_csv(response.text)
+    assert header[-1] == "attribution"
+    assert all(row["attribution"] == as_json["meta"]["attribution"] for row in rows)
+    if "total" in as_json:
+        assert len(rows) == as_json["total"] == int(response.headers["x-total-count"])
+    ndjson = client.get(f"{url}{separator}format=ndjson", headers=IDENTITY)
+    assert len(ndjson.text.splitlines()) == len(rows)
