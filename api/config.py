@@ -32,6 +32,14 @@ class Settings(BaseSettings):
     cache_max_bytes: int = Field(
         default=64 * 1024 * 1024, ge=0, description="Upper bound of the response cache's memory."
     )
+    cache_max_entry_bytes: int = Field(
+        default=1024 * 1024, ge=0, description="Larger responses are never cached."
+    )
+    count_cache_max_entries: int = Field(
+        default=4096,
+        ge=0,
+        description="Totals of list queries remembered per data version; 0 turns it off.",
+    )
     db_connect_timeout_seconds: float = Field(default=3.0, gt=0)
     db_statement_timeout_ms: int = Field(default=10_000, ge=0)
     seed_dir: Path = Field(default=PROJECT_ROOT / "seed" / "data")

@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import Depends, FastAPI
 
 from api import __version__
+from api.cache import install_response_cache
 from api.config import Settings, get_settings
 from api.db import make_engine
 from api.docs_assets import install_docs
@@ -58,6 +59,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     install_error_handlers(app)
+    # Innermost first: the response cache, then the HTTP layer (ETag, gzip, CORS) around it.
+    install_response_cache(app, settings)
     install_http_middleware(app, settings)
     install_docs(app)
     install_examples(app)
