@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, false, or_
+from sqlalchemy import ColumnElement, and_, false, or_
 
 from api.errors import InvalidParameterError
 
@@ -62,17 +62,17 @@ def canonical_sort(keys: Sequence[SortKey]) -> str:
     return ",".join(("-" if k.descending else "") + k.name for k in keys)
 
 
-def _null_flag(column: ColumnElement[Any]) -> ColumnElement[int]:
-    return case((column.is_(None), 1), else_=0)
-
-
 def order_by(keys: Sequence[SortKey], tiebreaker: ColumnElement[Any]) -> list[Any]:
-    """ORDER BY clauses: each key (nulls last), then the unique tiebreaker ascending."""
+    """ORDER BY clauses: each key (nulls last), then the unique tiebreaker ascending.
+
+    ``NULLS LAST`` (SQLite 3.30+, PostgreSQL) rather than a computed null flag: the
+    database can then read the key's index in order instead of sorting every row.
+    """
     clauses: list[Any] = []
     for key in keys:
-        if key.sortable.nullable:
-            clauses.append(_null_flag(key.sortable.column))
-        clauses.append(key.sortable.column.desc() if key.descending else key.sortable.column)
+        column = key.sortable.column
+        clause = column.desc() if key.descending else column.asc()
+        clauses.append(clause.nulls_last() if key.sortable.nullable else clause)
     clauses.append(tiebreaker)
     return clauses
 
@@ -96,13 +96,16 @@ def after(
     if len(values) != len(keys) + 1:
         raise _bad_cursor()
     parts: list[tuple[ColumnElement[Any], Any, bool, bool]] = []
-    for key, value in zip(keys, values, strict=False):
+    first_value: Any = None
+    for index, (key, value) in enumerate(zip(keys, values, strict=False)):
         column = key.sortable.column
         if key.sortable.is_date and isinstance(value, str):
             try:
                 value = dt.date.fromisoformat(value)
             except ValueError:
                 raise _bad_cursor() from None
+        if index == 0:
+            first_value = value
         if key.sortable.nullable:
             parts.append((column, value is None, False, True))
         parts.append((column, value, key.descending, False))
@@ -123,7 +126,21 @@ def after(
         strictly = column < value if descending else column > value
         terms.append(and_(*equal_so_far, strictly))
         equal_so_far.append(column == value)
-    return or_(*terms) if terms else false()
+    if not terms:
+        return false()
+    return and_(_seek_bound(keys[0], first_value), or_(*terms))
+
+
+def _seek_bound(key: SortKey, value: Any) -> ColumnElement[bool]:
+    """The range on the first key that the OR above implies, stated on its own so
+    that the database seeks the key's index to the cursor instead of reading it from
+    the start: a page at depth 500,000 then costs what the first page costs."""
+    column = key.sortable.column
+    is_null: ColumnElement[bool] = column.is_(None)
+    if value is None:  # inside the trailing null group
+        return is_null
+    bound: ColumnElement[bool] = column <= value if key.descending else column >= value
+    return or_(bound, is_null) if key.sortable.nullable else bound
 
 
 def encode_cursor(payload: Mapping[str, Any]) -> str:

@@ -7,13 +7,16 @@ they share one envelope, one cursor format and one ordering rule.
 from __future__ import annotations
 
 import hashlib
+import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import ColumnElement, FromClause, func, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
+from api.models import DataRelease
 from api.pagination import (
     SortKey,
     after,
@@ -62,11 +65,70 @@ def filters_key(canonical: str) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()[:16]
 
 
-def count(session: Session, query: ListQuery) -> int:
-    """Number of rows matching the query's filters."""
-    statement = select(func.count()).select_from(query.source).where(*query.where)
-    total: int = session.execute(statement).scalar_one()
-    return total
+class CountCache:
+    """Totals of list queries by (database, table, filters, data version): bounded LRU.
+
+    Counting every match is the one part of a page whose cost grows with the table
+    (a full scan for a filter on a linked table), and it only changes with the data.
+    Each total is stored under the data version read by the same statement as the
+    count, so a total is never filed under a version it was not computed from.
+    Endpoints run in worker threads, hence the lock.
+    """
+
+    def __init__(self, max_entries: int) -> None:
+        self.max_entries = max_entries
+        self._entries: OrderedDict[tuple[str, ...], int] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[str, ...]) -> int | None:
+        """The total for ``key``, if known."""
+        with self._lock:
+            total = self._entries.get(key)
+            if total is not None:
+                self._entries.move_to_end(key)
+            return total
+
+    def put(self, key: tuple[str, ...], total: int) -> None:
+        """Remember a total; the least recently used goes when full."""
+        if self.max_entries <= 0:
+            return
+        with self._lock:
+            self._entries[key] = total
+            self._entries.move_to_end(key)
+            while len(self._entries) > self.max_entries:
+                self._entries.popitem(last=False)
+
+    def resize(self, max_entries: int) -> None:
+        """Change the bound (from the settings, at startup); 0 turns caching off."""
+        with self._lock:
+            self.max_entries = max_entries
+            while len(self._entries) > max(max_entries, 0):
+                self._entries.popitem(last=False)
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+
+COUNTS = CountCache(4096)
+
+
+def count(session: Session, query: ListQuery, data_version: str | None = None) -> int:
+    """Number of rows matching the query's filters (remembered per data version)."""
+    table = getattr(query.source, "__tablename__", None)
+    if table is None or data_version is None or COUNTS.max_entries <= 0:
+        statement = select(func.count()).select_from(query.source).where(*query.where)
+        total: int = session.execute(statement).scalar_one()
+        return total
+    database = str(session.get_bind().engine.url)
+    cached = COUNTS.get((database, table, query.filters_key, data_version))
+    if cached is not None:
+        return cached
+    version = select(col(DataRelease.data_version)).scalar_subquery()
+    statement = select(func.count(), version).select_from(query.source).where(*query.where)
+    total, counted_version = session.execute(statement).one()
+    if counted_version is not None:
+        COUNTS.put((database, table, query.filters_key, counted_version), total)
+    return int(total)
 
 
 def fetch_page(
@@ -85,7 +147,7 @@ def fetch_page(
         )
         position = payload["p"]
         where.append(after(query.sort, query.tiebreaker, payload["k"]))
-    total = count(session, query)
+    total = count(session, query, provenance.data_version)
     statement = (
         select(*query.columns)
         .select_from(query.source)

@@ -98,16 +98,31 @@ def model_column(name: str) -> ColumnElement[Any]:
 
 
 def has_term(field_name: str, values: tuple[str, ...]) -> ColumnElement[bool]:
-    """Models linked to any of ``values`` (a term's name, case-insensitive, or its slug)."""
+    """Models linked to any of ``values`` (a term's name, case-insensitive, or its slug).
+
+    A correlated EXISTS on the link table's primary key (model id first): a page
+    sorted by an indexed column walks that index and checks each model with one
+    index probe, stopping after ``limit`` matches. ``id IN (all linked ids)`` would
+    first collect every linked model and then sort them all.
+    """
     multi = MULTI_VALUED_BY_FIELD[field_name]
     term = multi.term
     lowered = [v.lower() for v in values]
-    matching = (
-        select(multi.link.c.ml_model_id)
-        .join(term, col(term.id) == multi.link.c.term_id)
-        .where(func.lower(col(term.name)).in_(lowered) | col(term.slug).in_(values))
+    term_ids = select(col(term.id)).where(
+        func.lower(col(term.name)).in_(lowered) | col(term.slug).in_(values)
     )
-    return col(MLModel.id).in_(matching)
+    link = multi.link
+    return (
+        select(link.c.ml_model_id)
+        .where(link.c.ml_model_id == col(MLModel.id), link.c.term_id.in_(term_ids))
+        .exists()
+    )
+
+
+def has_any_term(field_name: str) -> ColumnElement[bool]:
+    """Models with at least one value of a multi-valued field."""
+    link = MULTI_VALUED_BY_FIELD[field_name].link
+    return select(link.c.ml_model_id).where(link.c.ml_model_id == col(MLModel.id)).exists()
 
 
 def conditions(filters: ModelFilters) -> list[ColumnElement[bool]]:
@@ -136,8 +151,7 @@ def conditions(filters: ModelFilters) -> list[ColumnElement[bool]]:
             where.append(column <= high)
     for name in filters.has:
         if name in MULTI_VALUED_BY_FIELD:
-            link = MULTI_VALUED_BY_FIELD[name].link
-            where.append(col(MLModel.id).in_(select(link.c.ml_model_id)))
+            where.append(has_any_term(name))
         else:
             where.append(model_column(name).is_not(None))
     return where
