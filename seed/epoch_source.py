@@ -10,7 +10,7 @@ from sqlalchemy import Connection, insert
 from api.models import MULTI_VALUED_FIELDS, MLModel, MLModelUnparsedValue
 from seed import epoch
 from seed.errors import SeedIssue
-from seed.loader import WriteContext, sha256_file
+from seed.loader import WriteContext, bulk_insert, sha256_file
 from seed.slugs import assign_unique_slugs
 
 _LIST_FIELDS = {column.field for column in epoch.LIST_COLUMNS}
@@ -63,25 +63,30 @@ class EpochSource:
         """Insert models (ids in date, slug order), terms (ids in name order) and links."""
         slugs = self.slugs()
         ordered = sorted(self.records, key=lambda r: (r.publication_date, slugs[r.name]))
-        model_rows = []
+        model_table = MLModel.__table__  # type: ignore[attr-defined]
+        record_fields = set(epoch.EpochModelRecord.model_fields) - _LIST_FIELDS
+        columns = [c.name for c in model_table.columns if c.name in record_fields]
+        columns += ["id", "slug"]
         unparsed_rows = []
         for model_id, record in enumerate(ordered, start=1):
-            row = record.model_dump(exclude=_LIST_FIELDS | {"unparsed_values"})
-            model_rows.append({**row, "id": model_id, "slug": slugs[record.name]})
             context.model_ids_by_slug[slugs[record.name]] = model_id
             unparsed_rows += [
                 {**value.model_dump(), "ml_model_id": model_id} for value in record.unparsed_values
             ]
-        connection.execute(insert(MLModel), model_rows)
+        models = bulk_insert(
+            connection,
+            model_table,
+            columns,
+            (
+                (*(getattr(record, name) for name in columns[:-2]), model_id, slugs[record.name])
+                for model_id, record in enumerate(ordered, start=1)
+            ),
+        )
         if unparsed_rows:
             connection.execute(insert(MLModelUnparsedValue), unparsed_rows)
-        counts = {"models": len(model_rows), "unparsed values": len(unparsed_rows)}
+        counts = {"models": models, "unparsed values": len(unparsed_rows)}
         for multi in MULTI_VALUED_FIELDS:
-            values_by_model = [
-                (model_id, getattr(record, multi.field))
-                for model_id, record in enumerate(ordered, start=1)
-            ]
-            names = sorted({name for _, values in values_by_model for name in values})
+            names = sorted({name for record in ordered for name in getattr(record, multi.field)})
             term_slugs = assign_unique_slugs((name, "") for name in names)
             term_ids = {name: index for index, name in enumerate(names, start=1)}
             if names:
@@ -89,12 +94,15 @@ class EpochSource:
                     insert(multi.term),
                     [{"id": term_ids[n], "name": n, "slug": term_slugs[n]} for n in names],
                 )
-            links = [
-                {"ml_model_id": model_id, "position": position, "term_id": term_ids[name]}
-                for model_id, values in values_by_model
-                for position, name in enumerate(values)
-            ]
-            if links:
-                connection.execute(insert(multi.link), links)
+            bulk_insert(
+                connection,
+                multi.link,
+                ["ml_model_id", "position", "term_id"],
+                (
+                    (model_id, position, term_ids[name])
+                    for model_id, record in enumerate(ordered, start=1)
+                    for position, name in enumerate(getattr(record, multi.field))
+                ),
+            )
             counts[multi.field] = len(names)
         return counts
