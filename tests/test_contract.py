@@ -372,3 +372,26 @@ def test_documented_page_cap_is_the_enforced_one(client: TestClient) -> None:
             separator = "&" if "?" in url else "?"
             assert client.get(f"{url}{separator}limit={cap}").status_code == 200
             _assert_problem(client.get(f"{url}{separator}limit={cap + 1}"), 422)
+
+
+FIELD_SELECTION = [
+    (p, o) for p, o in OPERATIONS if any(x["name"] == "fields" for x in o.get("parameters", []))
+]
+
+
+@pytest.mark.parametrize(
+    ("path", "operation"), FIELD_SELECTION, ids=[o["operationId"] for _, o in FIELD_SELECTION]
+)
+def test_field_selection(client: TestClient, path: str, operation: dict[str, Any]) -> None:
+    """``fields=`` returns only the chosen fields (and ``slug``); an unknown field is a 400."""
+    param = next(x for x in operation["parameters"] if x["name"] == "fields")
+    chosen = [name.strip() for name in str(param_example(param)).split(",")]
+    url = example_url(path, operation)
+    separator = "&" if "?" in url else "?"
+    body = client.get(f"{url}{separator}fields={','.join(chosen)}").json()
+    items = body["items"] if is_list(operation) else [body]
+    assert items
+    for item in items:
+        assert set(item) - {"meta"} == {"slug", *chosen}
+    problem = _assert_problem(client.get(f"{url}{separator}fields=no_such_field"), 400)
+    assert problem["errors"][0]["loc"] == ["query", "fields"]
