@@ -1,0 +1,1 @@
+"""Benchmarks and load tests; results are written to docs/benchmarks.md by ``bench/run.py``."""
