@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Request
+from fastapi import APIRouter, Path, Query, Request
 
 from api.db import SessionDep
 from api.errors import problem_responses
@@ -13,8 +13,18 @@ from api.routes.deps import ProvenanceDep
 from api.schemas.common import Page
 from api.schemas.milestones import EraDetail, EraPublic
 from api.services import eras as service
+from api.services.checks import pick, select_fields
 
 router = APIRouter(prefix="/v1/eras", tags=["eras"])
+
+FieldsQuery = Annotated[
+    str | None,
+    Query(
+        description="Comma-separated fields to return; `slug` is always included.",
+        examples=["name,start_date,end_date"],
+        max_length=500,
+    ),
+]
 
 
 @router.get(
@@ -22,11 +32,14 @@ router = APIRouter(prefix="/v1/eras", tags=["eras"])
     operation_id="list_eras",
     summary="List eras",
     response_model=Page[EraPublic],
-    responses=problem_responses(400, 503),
+    responses=problem_responses(400, 422, 503),
 )
-def list_eras(request: Request, session: SessionDep, provenance: ProvenanceDep) -> JSONBody:
+def list_eras(
+    request: Request, session: SessionDep, provenance: ProvenanceDep, fields: FieldsQuery = None
+) -> JSONBody:
     """Every era, in date order, with its boundaries' source and counts."""
-    return page_response(request, service.list_eras(session, provenance))
+    selected = select_fields(fields, service.FIELDS, service.FIELDS)
+    return page_response(request, service.list_eras(session, provenance, selected))
 
 
 @router.get(
@@ -34,12 +47,14 @@ def list_eras(request: Request, session: SessionDep, provenance: ProvenanceDep) 
     operation_id="get_era",
     summary="Get one era",
     response_model=EraDetail,
-    responses=problem_responses(404, 422, 503),
+    responses=problem_responses(400, 404, 422, 503),
 )
 def get_era(
     session: SessionDep,
     provenance: ProvenanceDep,
     slug: Annotated[str, Path(max_length=100, description="Era slug.", examples=["deep-learning"])],
+    fields: FieldsQuery = None,
 ) -> JSONBody:
     """One era with its milestones and the number of models published in it."""
-    return JSONBody(service.get_era(session, provenance, slug))
+    selected = select_fields(fields, service.DETAIL_FIELDS, service.DETAIL_FIELDS)
+    return JSONBody(pick(service.get_era(session, provenance, slug), selected))

@@ -6,15 +6,26 @@ import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request
+from fastapi.responses import Response
 
 from api.db import SessionDep
 from api.errors import problem_responses
+from api.formats import (
+    VARY_ACCEPT,
+    FormatQuery,
+    download_responses,
+    export_page,
+    negotiate,
+    paged_rows,
+    respond_rows,
+)
 from api.http import JSONBody, page_links
 from api.pagination import parse_sort
 from api.routes.deps import PageDep, ProvenanceDep
 from api.schemas.common import Page
 from api.schemas.milestones import MilestonePublic, MilestoneSummary
 from api.services import milestones as service
+from api.services.checks import pick
 from seed.milestones import CATEGORIES
 
 router = APIRouter(prefix="/v1/milestones", tags=["milestones"])
@@ -25,7 +36,7 @@ router = APIRouter(prefix="/v1/milestones", tags=["milestones"])
     operation_id="list_milestones",
     summary="List milestones",
     response_model=Page[MilestoneSummary],
-    responses=problem_responses(400, 422, 503),
+    responses={**problem_responses(400, 422, 503), **download_responses()},
 )
 def list_milestones(
     request: Request,
@@ -85,8 +96,9 @@ def list_milestones(
             max_length=500,
         ),
     ] = None,
-) -> JSONBody:
-    """Milestones matching the filters, in date order by default."""
+    format_: FormatQuery = None,
+) -> Response:
+    """Milestones matching the filters, in date order by default (or all as CSV/NDJSON)."""
     filters = service.MilestoneFilters(
         q=q.strip() or None if q else None,
         start=start,
@@ -99,8 +111,16 @@ def list_milestones(
     )
     keys = parse_sort(sort, service.SORTABLE, service.DEFAULT_SORT)
     selected = service.parse_fields(fields)
+    fmt = negotiate(request, format_)
+    if fmt != "json":
+        rows = paged_rows(
+            lambda cursor: service.list_milestones(
+                session, provenance, filters, keys, export_page(cursor), selected
+            )
+        )
+        return respond_rows(request, fmt, rows, selected, "milestones", provenance)
     body = service.list_milestones(session, provenance, filters, keys, page, selected)
-    return JSONBody(body, headers={"Link": page_links(request, body)})
+    return JSONBody(body, headers={**VARY_ACCEPT, "Link": page_links(request, body)})
 
 
 @router.get(
@@ -108,7 +128,7 @@ def list_milestones(
     operation_id="get_milestone",
     summary="Get one milestone",
     response_model=MilestonePublic,
-    responses=problem_responses(404, 422, 503),
+    responses=problem_responses(400, 404, 422, 503),
 )
 def get_milestone(
     session: SessionDep,
@@ -117,6 +137,15 @@ def get_milestone(
         str,
         Path(max_length=200, description="Milestone slug.", examples=["attention-is-all-you-need"]),
     ],
+    fields: Annotated[
+        str | None,
+        Query(
+            description="Comma-separated fields to return; `slug` is always included.",
+            examples=["title,date,models"],
+            max_length=500,
+        ),
+    ] = None,
 ) -> JSONBody:
     """One milestone with its related models embedded and its references."""
-    return JSONBody(service.get_milestone(session, provenance, slug))
+    selected = service.parse_fields(fields)
+    return JSONBody(pick(service.get_milestone(session, provenance, slug), selected))

@@ -6,9 +6,19 @@ import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
 
 from api.db import SessionDep
 from api.errors import problem_responses
+from api.formats import (
+    VARY_ACCEPT,
+    FormatQuery,
+    download_responses,
+    export_page,
+    negotiate,
+    paged_rows,
+    respond_rows,
+)
 from api.http import JSONBody, page_links
 from api.routes.deps import PageDep, ProvenanceDep
 from api.schemas.common import Page
@@ -23,7 +33,7 @@ router = APIRouter(prefix="/v1/timeline", tags=["timeline"])
     operation_id="get_timeline",
     summary="Timeline of milestones and model releases",
     response_model=Page[TimelineItem],
-    responses=problem_responses(400, 422, 503),
+    responses={**problem_responses(400, 422, 503), **download_responses()},
 )
 def get_timeline(
     request: Request,
@@ -54,8 +64,26 @@ def get_timeline(
             max_length=100,
         ),
     ] = None,
-) -> JSONBody:
-    """One chronological feed for drawing a timeline from a single request."""
+    fields: Annotated[
+        str | None,
+        Query(
+            description="Comma-separated fields to return; `slug` is always included.",
+            examples=["kind,date,title"],
+            max_length=500,
+        ),
+    ] = None,
+    format_: FormatQuery = None,
+) -> Response:
+    """One chronological feed for drawing a timeline from a single request (or CSV/NDJSON)."""
     filters = service.TimelineFilters(start=start, end=end, milestones=milestones, models=models)
-    body = service.timeline(session, provenance, filters, sort, page)
-    return JSONBody(body, headers={"Link": page_links(request, body)})
+    selected = service.parse_fields(fields)
+    fmt = negotiate(request, format_)
+    if fmt != "json":
+        rows = paged_rows(
+            lambda cursor: service.timeline(
+                session, provenance, filters, sort, export_page(cursor), selected
+            )
+        )
+        return respond_rows(request, fmt, rows, selected, "timeline", provenance)
+    body = service.timeline(session, provenance, filters, sort, page, selected)
+    return JSONBody(body, headers={**VARY_ACCEPT, "Link": page_links(request, body)})

@@ -5,10 +5,19 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query
+from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi.responses import Response
 
 from api.db import SessionDep
 from api.errors import problem_responses
+from api.formats import (
+    VARY_ACCEPT,
+    FormatQuery,
+    RowSource,
+    download_responses,
+    negotiate,
+    respond_rows,
+)
 from api.http import JSONBody
 from api.routes.deps import ProvenanceDep
 from api.schemas.trends import (
@@ -17,6 +26,7 @@ from api.schemas.trends import (
     ErasResponse,
     RecordsResponse,
     TrendResponse,
+    YearlyItem,
     YearlyResponse,
 )
 from api.services import trends as service
@@ -196,11 +206,21 @@ def list_trend_records(
     operation_id="list_trend_yearly",
     summary="Summarise a metric per year",
     response_model=YearlyResponse,
-    responses=ERRORS,
+    responses={**ERRORS, **download_responses()},
 )
 def list_trend_yearly(
-    session: SessionDep, provenance: ProvenanceDep, query: TrendQueryDep
-) -> JSONBody:
+    request: Request,
+    session: SessionDep,
+    provenance: ProvenanceDep,
+    query: TrendQueryDep,
+    format_: FormatQuery = None,
+) -> Response:
     """Count, min, median, 90th percentile, max and geometric mean per publication year."""
     result = service.get_yearly(session, provenance, query)
-    return JSONBody(result.model_dump(mode="json"))
+    fmt = negotiate(request, format_)
+    if fmt != "json":
+        rows = [item.model_dump(mode="json") for item in result.items]
+        columns = list(YearlyItem.model_fields)
+        name = f"{query.metric.value}-yearly"
+        return respond_rows(request, fmt, RowSource.of(rows), columns, name, provenance)
+    return JSONBody(result.model_dump(mode="json"), headers=VARY_ACCEPT)

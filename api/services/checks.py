@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
+from typing import Any
 
 from api.errors import InvalidParameterError
 
@@ -31,3 +32,11 @@ def select_fields(
             "unknown_field",
         )
     return tuple(dict.fromkeys(["slug", *names]))
+
+
+def pick(item: Mapping[str, Any], fields: Sequence[str]) -> dict[str, Any]:
+    """``item`` reduced to ``fields`` (in their order) and its ``meta``, if any."""
+    out = {name: item[name] for name in fields if name in item}
+    if "meta" in item:
+        out["meta"] = item["meta"]
+    return out

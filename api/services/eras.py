@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -11,6 +12,7 @@ from sqlmodel import Session, col
 
 from api.errors import NotFoundError
 from api.models import Era, EraReference, Milestone, MLModel
+from api.services.checks import pick
 from api.services.meta import Provenance
 
 
@@ -76,11 +78,27 @@ def _era_json(session: Session, era: Era, references: list[dict[str, Any]]) -> d
     }
 
 
-def list_eras(session: Session, provenance: Provenance) -> dict[str, Any]:
+FIELDS = (
+    "slug",
+    "name",
+    "start_date",
+    "end_date",
+    "summary",
+    "boundary_source",
+    "references",
+    "milestone_count",
+    "model_count",
+)
+DETAIL_FIELDS = (*FIELDS, "milestones")
+
+
+def list_eras(
+    session: Session, provenance: Provenance, fields: Sequence[str] = FIELDS
+) -> dict[str, Any]:
     """Every era with its counts, in date order (one page: there are few)."""
     eras = list(session.execute(select(Era).order_by(col(Era.start_date))).scalars())
     references = _references(session, [era.id for era in eras if era.id is not None])
-    items = [_era_json(session, era, references.get(era.id or 0, [])) for era in eras]
+    items = [pick(_era_json(session, era, references.get(era.id or 0, [])), fields) for era in eras]
     return {
         "items": items,
         "total": len(items),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import json
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -14,7 +15,7 @@ from sqlmodel import Session, col
 from api.errors import InvalidParameterError
 from api.models import Milestone, MilestoneModel, MLModel
 from api.pagination import Sortable, parse_sort
-from api.services.checks import check_window
+from api.services.checks import check_window, pick, select_fields
 from api.services.listing import ListQuery, PageRequest, envelope, fetch_page, filters_key
 from api.services.meta import Provenance
 
@@ -58,6 +59,11 @@ FIELDS = (
     "href",
 )
 DEFAULT_SORT = "date"
+
+
+def parse_fields(raw: str | None) -> tuple[str, ...]:
+    """``fields=`` for the timeline; ``slug`` always included."""
+    return select_fields(raw, FIELDS, FIELDS)
 
 
 def _feed(filters: TimelineFilters) -> Any:
@@ -116,6 +122,7 @@ def timeline(
     filters: TimelineFilters,
     sort_text: str | None,
     page: PageRequest,
+    fields: Sequence[str] = FIELDS,
 ) -> dict[str, Any]:
     """One page of the merged feed; ``sort_text`` as in ``sort=-date``."""
     feed = _feed(filters)
@@ -141,5 +148,5 @@ def timeline(
             item["frontier"] = bool(item["frontier"])
         base = "/v1/milestones/" if item["kind"] == "milestone" else "/v1/models/"
         item["href"] = base + item["slug"]
-        items.append(item)
+        items.append(pick(item, fields))
     return envelope(items, result, page, provenance)

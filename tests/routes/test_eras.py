@@ -48,3 +48,11 @@ def test_era_detail(client: TestClient) -> None:
     missing = client.get("/v1/eras/bronze-age")
     assert missing.status_code == 404
     assert missing.headers["content-type"] == "application/problem+json"
+
+
+def test_fields(client: TestClient) -> None:
+    items = client.get("/v1/eras?fields=start_date").json()["items"]
+    assert all(set(item) == {"slug", "start_date"} for item in items)
+    detail = client.get("/v1/eras/large-scale?fields=milestones").json()
+    assert set(detail) == {"slug", "milestones", "meta"}
+    assert client.get("/v1/eras?fields=colour").status_code == 400

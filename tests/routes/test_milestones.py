@@ -175,3 +175,22 @@ def test_errors(client: TestClient, url: str, status: int) -> None:
     response = client.get(url)
     assert response.status_code == status
     assert response.headers["content-type"] == "application/problem+json"
+
+
+def test_csv_download_has_every_milestone(client: TestClient) -> None:
+    import csv
+    import io
+
+    total = client.get("/v1/milestones?limit=1").json()["total"]
+    response = client.get("/v1/milestones?format=csv&fields=title,date,tags")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(response.text)))
+    assert len(rows) == total
+    assert list(rows[0]) == ["slug", "title", "date", "tags", "attribution"]
+    assert all("Epoch AI" in row["attribution"] for row in rows)
+
+
+def test_detail_fields(client: TestClient) -> None:
+    body = client.get("/v1/milestones/gpt-3?fields=facts").json()
+    assert set(body) == {"slug", "facts", "meta"}

@@ -58,3 +58,13 @@ def test_errors(client: TestClient) -> None:
         response = client.get(url)
         assert response.status_code == status, url
         assert response.headers["content-type"] == "application/problem+json"
+
+
+def test_fields_and_ndjson(client: TestClient) -> None:
+    import json
+
+    page = client.get("/v1/timeline?fields=kind,date&limit=3").json()
+    assert all(set(item) == {"slug", "kind", "date"} for item in page["items"])
+    download = client.get("/v1/timeline?format=ndjson&fields=kind")
+    lines = [json.loads(line) for line in download.text.splitlines()]
+    assert len(lines) == page["total"]

@@ -527,3 +527,16 @@ def test_openapi_declares_the_trend_operations(sample_client: TestClient) -> Non
         assert operation["description"]
         assert "200" in operation["responses"]
         assert "503" in operation["responses"]
+
+
+def test_yearly_csv_has_one_row_per_year(client: TestClient) -> None:
+    import csv
+    import io
+
+    body = client.get("/v1/trends/parameters/yearly?start=2010-01-01").json()
+    response = client.get("/v1/trends/parameters/yearly?start=2010-01-01&format=csv")
+    assert response.status_code == 200
+    assert 'filename="parameters-yearly.csv"' in response.headers["content-disposition"]
+    rows = list(csv.DictReader(io.StringIO(response.text)))
+    assert [int(row["year"]) for row in rows] == [item["year"] for item in body["items"]]
+    assert [float(row["median"]) for row in rows] == [item["median"] for item in body["items"]]
