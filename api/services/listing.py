@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, FromClause, func, select
+from sqlalchemy import ColumnElement, FromClause, Select, func, select
 from sqlmodel import Session, col
 
 from api.models import DataRelease
@@ -124,8 +124,11 @@ def count(session: Session, query: ListQuery, data_version: str | None = None) -
     if cached is not None:
         return cached
     version = select(col(DataRelease.data_version)).scalar_subquery()
-    statement = select(func.count(), version).select_from(query.source).where(*query.where)
-    total, counted_version = session.execute(statement).one()
+    counting: Select[Any] = (
+        select(func.count(), version).select_from(query.source).where(*query.where)
+    )
+    row: Any = session.connection().execute(counting).one()
+    total, counted_version = row
     if counted_version is not None:
         COUNTS.put((database, table, query.filters_key, counted_version), total)
     return int(total)
@@ -157,7 +160,8 @@ def fetch_page(
     )
     if page.cursor is None and page.offset:
         statement = statement.offset(page.offset)
-    rows = [dict(row._mapping) for row in session.execute(statement)]
+    # Core execution on the session's connection: plain rows, no ORM result processing.
+    rows = [dict(row._mapping) for row in session.connection().execute(statement)]
     next_cursor = None
     if rows and position + len(rows) < total:
         next_cursor = encode_cursor(

@@ -3,9 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, extract, func, literal, select, union_all
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    Select,
+    bindparam,
+    extract,
+    func,
+    literal,
+    select,
+    union_all,
+)
 from sqlmodel import Session, col
 
 from api.errors import NotFoundError
@@ -60,7 +71,7 @@ def list_models(
 ) -> dict[str, Any]:
     """One page of models matching ``filters``, in ``sort`` order, with the total count."""
     scalar = [f for f in fields if f in _SCALAR_FIELDS]
-    sort_names = [key.name for key in sort if key.name not in scalar]
+    sort_names = [key.name for key in sort if key.name not in scalar and key.name != "slug"]
     query = ListQuery(
         source=MLModel,
         columns=[
@@ -101,12 +112,12 @@ def _shape(
     return items
 
 
-def load_terms(
-    session: Session, ids: Sequence[int], fields: Sequence[str]
-) -> dict[tuple[int, str], list[str]]:
-    """The multi-valued fields of models ``ids``, in source order, by (model id, field)."""
-    if not ids or not fields:
-        return {}
+@lru_cache(maxsize=256)
+def _terms_statement(fields: tuple[str, ...]) -> Select[Any]:
+    """One UNION ALL over the link tables of ``fields``, for the model ids bound as
+    ``ids``; built once per combination of fields, so SQLAlchemy's statement cache
+    key is computed once too."""
+    ids = bindparam("ids", type_=Integer(), expanding=True)
     parts = []
     for name in fields:
         multi = MULTI_VALUED_BY_FIELD[name]
@@ -122,9 +133,21 @@ def load_terms(
             .where(link.c.ml_model_id.in_(ids))
         )
     union = union_all(*parts).subquery()
-    query = select(union).order_by(union.c.field, union.c.ml_model_id, union.c.position)
+    return select(union).order_by(union.c.field, union.c.ml_model_id, union.c.position)
+
+
+def load_terms(
+    session: Session, ids: Sequence[int], fields: Sequence[str]
+) -> dict[tuple[int, str], list[str]]:
+    """The multi-valued fields of models ``ids``, in source order, by (model id, field)."""
+    if not ids or not fields:
+        return {}
+    query = _terms_statement(tuple(fields))
     out: dict[tuple[int, str], list[str]] = {}
-    for field_name, model_id, _position, name in session.execute(query):
+    # Core execution on the session's connection: plain rows, no ORM result processing.
+    for field_name, model_id, _position, name in session.connection().execute(
+        query, {"ids": list(ids)}
+    ):
         out.setdefault((model_id, field_name), []).append(name)
     return out
 
