@@ -26,7 +26,16 @@ class MLModel(SQLModel, table=True):
 
     __tablename__ = "ml_model"
     __table_args__ = (
-        Index("ix_ml_model_publication_date_id", "publication_date", "id"),
+        # Also covers the trend metrics: a trend series (date range, metric > 0, in date
+        # order) and its exclusion counts read this index alone, not the wide rows.
+        Index(
+            "ix_ml_model_publication_date_id_metrics",
+            "publication_date",
+            "id",
+            "parameters",
+            "training_compute_flop",
+            "training_dataset_size",
+        ),
         Index("ix_ml_model_parameters_id", "parameters", "id"),
         Index("ix_ml_model_training_compute_flop_id", "training_compute_flop", "id"),
         Index("ix_ml_model_training_dataset_size_id", "training_dataset_size", "id"),
