@@ -1,0 +1,385 @@
+"""Throughput of this service against Datasette and the framework's floor, one machine.
+
+Every server serves the real seed data (976 models) on CPU 0, one process; ``wrk``
+runs on CPU 1 with one thread, a fixed number of connections and a fixed duration,
+after a warm-up run of the same request. The requests are made equivalent and the
+equivalence is checked before measuring (same rows in the same order, same fields,
+same counts); a mismatch stops the benchmark.
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from bench import datasette_db
+from bench.harness import (
+    BIN,
+    ROOT,
+    ProfileSummary,
+    Server,
+    WrkResult,
+    ensure_tool,
+    free_port,
+    get,
+    profile,
+    run_wrk,
+    server,
+    summarize_profile,
+)
+
+SEED_DIR = ROOT / "seed" / "data"
+LIST_FIELDS = (
+    "name",
+    "publication_date",
+    "parameters",
+    "training_compute_flop",
+    "training_dataset_size",
+    "domains",
+    "organizations",
+)
+# Datasette orders ties of its sort column by primary key in the same direction; ids
+# follow (date, slug), so ``-publication_date,-slug`` is exactly Datasette's order.
+OUR_LIST = (
+    "/v1/models?domain=Language&sort=-publication_date,-slug&limit=50"
+    f"&fields={','.join(LIST_FIELDS)}"
+)
+DATASETTE_LIST = (
+    "/bench/models.json?domains__arraycontains=Language&_sort_desc=publication_date&_size=50"
+    + "".join(f"&_col={name}" for name in ("slug", *LIST_FIELDS))
+    + "&_nosuggest=1&_shape=objects"
+)
+ONE_SLUG = "gpt-3-175b-davinci"
+OUR_FACETS = "/v1/models/facets?facet=domain&start=2020-01-01"
+DATASETTE_FACETS = (
+    "/bench/models.json?publication_date__gte=2020-01-01&_facet_array=domains&_size=0&_nosuggest=1"
+)
+OUR_TREND = "/v1/trends/parameters?start=2010-01-01"
+
+
+@dataclass
+class Measurement:
+    """One (server, request) cell."""
+
+    server: str
+    request: str
+    path: str
+    result: WrkResult
+    body_bytes: int
+
+
+@dataclass
+class Comparison:
+    """Everything the throughput part found."""
+
+    seconds: float
+    warmup_seconds: float
+    connections: int
+    measurements: list[Measurement] = field(default_factory=list)
+    checks: list[str] = field(default_factory=list)
+    contract: list[str] = field(default_factory=list)
+    profiles: dict[str, ProfileSummary] = field(default_factory=dict)
+    trend_available: bool = False
+    datasette_version: str = ""
+    probe_microseconds: float = 0.0
+
+    def find(self, server: str, request: str) -> Measurement | None:
+        """The measurement of ``request`` on ``server``, if made."""
+        return next(
+            (m for m in self.measurements if m.server == server and m.request == request), None
+        )
+
+
+def _json(base: str, path: str) -> Any:
+    status, _, body = get(base + path)
+    if status != 200:
+        raise RuntimeError(f"GET {path}: {status} {body[:300]!r}")
+    return json.loads(body)
+
+
+def _our_app(env: dict[str, str], url: str) -> tuple[list[str], dict[str, str]]:
+    command = [str(BIN / "dle"), "serve", "--workers", "1", "--no-access-log"]
+    return command, {"DLE_DATABASE_URL": url, **env}
+
+
+def _seed(workdir: Path) -> str:
+    from api.migrate import upgrade
+    from seed.loader import load_seed
+
+    url = f"sqlite:///{workdir / 'service.sqlite3'}"
+    upgrade(url)
+    load_seed(url, SEED_DIR)
+    return url
+
+
+def probe_cost(database: Path, reads: int = 20_000) -> float:
+    """Mean time of the response cache's data-generation check on SQLite, microseconds."""
+    import asyncio
+    import time
+
+    from api.cache import SQLiteGenerationProbe
+
+    probe = SQLiteGenerationProbe(database)
+
+    async def read_many() -> float:
+        assert await probe.read() is not None
+        started = time.perf_counter()
+        for _ in range(reads):
+            await probe.read()
+        return (time.perf_counter() - started) / reads * 1e6
+
+    try:
+        return asyncio.run(read_many())
+    finally:
+        probe.close()
+
+
+def check_equivalence(ours: str, datasette: str) -> tuple[list[str], int]:
+    """Compare the answers of both servers; returns what was checked and the model id
+    of ``ONE_SLUG`` in Datasette's table."""
+    checks = []
+    page = _json(ours, OUR_LIST)
+    rows = _json(datasette, DATASETTE_LIST)
+    our_slugs = [item["slug"] for item in page["items"]]
+    their_slugs = [row["slug"] for row in rows["rows"]]
+    if our_slugs != their_slugs:
+        raise RuntimeError(f"list pages differ: {our_slugs[:5]} vs {their_slugs[:5]}")
+    for item, row in zip(page["items"], rows["rows"], strict=True):
+        for name in LIST_FIELDS:
+            theirs = row[name]
+            if name in datasette_db.LIST_FIELDS:
+                theirs = json.loads(theirs)
+            if item[name] != theirs:
+                raise RuntimeError(f"{item['slug']}.{name}: {item[name]!r} vs {theirs!r}")
+    if page["total"] != rows["filtered_table_rows_count"]:
+        raise RuntimeError(f"totals differ: {page['total']} vs {rows['filtered_table_rows_count']}")
+    checks.append(
+        f"list: the same {len(our_slugs)} models in the same order, the same "
+        f"{len(LIST_FIELDS)} fields, the same total ({page['total']})"
+    )
+
+    model = _json(ours, f"/v1/models/{ONE_SLUG}")
+    lookup = _json(datasette, f"/bench/models.json?slug__exact={quote(ONE_SLUG)}&_shape=objects")
+    model_id = lookup["rows"][0]["id"]
+    row = _json(datasette, f"/bench/models/{model_id}.json?_shape=objects")["rows"][0]
+    compared = 0
+    for name, value in row.items():
+        if name in model:
+            theirs = json.loads(value) if name in datasette_db.LIST_FIELDS else value
+            if model[name] != theirs:
+                raise RuntimeError(f"{ONE_SLUG}.{name}: {model[name]!r} vs {theirs!r}")
+            compared += 1
+    if model.get("frontier") != bool(row["frontier_model"]):
+        raise RuntimeError("frontier flag differs")
+    checks.append(f"one model: {ONE_SLUG} (id {model_id}), {compared + 1} fields equal")
+
+    facets = _json(ours, OUR_FACETS)
+    theirs = _json(datasette, DATASETTE_FACETS)["facet_results"]["domains"]["results"]
+    our_counts = {f["value"]: f["count"] for f in facets["facets"]["domain"]}
+    their_counts = {f["value"]: f["count"] for f in theirs}
+    if our_counts != their_counts:
+        raise RuntimeError(f"facet counts differ: {our_counts} vs {their_counts}")
+    checks.append(f"facets: the same count for each of {len(our_counts)} domains since 2020")
+    return checks, model_id
+
+
+def check_contract(base: str) -> list[str]:
+    """ETag, 304, gzip and CSV streaming on the cached service, after the load."""
+    notes = []
+    status, headers, body = get(base + OUR_LIST)
+    etag = headers.get("etag")
+    if status != 200 or not etag:
+        raise RuntimeError(f"list: {status}, ETag {etag!r}")
+    status304, _, body304 = get(base + OUR_LIST, {"If-None-Match": etag})
+    if status304 != 304 or body304:
+        raise RuntimeError(f"If-None-Match: {status304}")
+    notes.append(f"ETag {etag} and 304 on If-None-Match (cache {headers.get('x-cache')})")
+    status_gz, headers_gz, body_gz = get(base + OUR_LIST, {"Accept-Encoding": "gzip"})
+    if status_gz != 200 or headers_gz.get("content-encoding") != "gzip":
+        raise RuntimeError(f"gzip: {status_gz} {headers_gz.get('content-encoding')}")
+    notes.append(f"gzip: {len(body)} B become {len(body_gz)} B, with their own ETag")
+    status_csv, headers_csv, csv_body = get(base + "/v1/models?format=csv")
+    lines = csv_body.count(b"\r\n")
+    if status_csv != 200 or not headers_csv.get("content-type", "").startswith("text/csv"):
+        raise RuntimeError(f"CSV: {status_csv} {headers_csv.get('content-type')}")
+    notes.append(
+        f"CSV download streams all {lines - 1} models (header row + rows, "
+        f"{headers_csv.get('transfer-encoding', 'length ' + str(len(csv_body)))})"
+    )
+    return notes
+
+
+def run(
+    *,
+    seconds: float,
+    warmup_seconds: float,
+    connections: int,
+    log: Callable[[str], None],
+    profile_seconds: float = 8.0,
+) -> Comparison:
+    """Measure every server and request; see the module documentation."""
+    wrk = ensure_tool("wrk", "wrk")
+    result = Comparison(seconds, warmup_seconds, connections)
+    with tempfile.TemporaryDirectory(prefix="dle-bench-") as tmp:
+        workdir = Path(tmp)
+        url = _seed(workdir)
+        result.probe_microseconds = probe_cost(workdir / "service.sqlite3")
+        datasette_file = workdir / "bench.db"
+        datasette_db.build(SEED_DIR / "epoch_notable_ai_models.csv", datasette_file)
+
+        def measure(
+            running: Server, request: str, path: str, headers: tuple[str, ...] = ()
+        ) -> WrkResult:
+            log(f"  {running.name}: {request}")
+            status, _, body = get(running.base + path, dict(h.split(": ", 1) for h in headers))
+            if status not in (200, 304):
+                raise RuntimeError(f"{running.name} {path}: {status}")
+            run_wrk(
+                wrk,
+                running.base + path,
+                seconds=warmup_seconds,
+                connections=connections,
+                headers=headers,
+            )
+            measured = run_wrk(
+                wrk, running.base + path, seconds=seconds, connections=connections, headers=headers
+            )
+            result.measurements.append(
+                Measurement(running.name, request, path, measured, len(body))
+            )
+            return measured
+
+        def profiled(running: Server, request: str, path: str) -> None:
+            raw = workdir / f"{running.name}-{request}.txt"
+            import threading
+
+            load = threading.Thread(
+                target=run_wrk,
+                args=(wrk, running.base + path),
+                kwargs={"seconds": profile_seconds + 2, "connections": connections},
+            )
+            load.start()
+            ok = profile(running.pid, profile_seconds, raw)
+            load.join()
+            if ok:
+                result.profiles[f"{running.name}: {request}"] = summarize_profile(raw)
+
+        log("datasette")
+        datasette_port = free_port()
+        datasette_command = [
+            str(BIN / "datasette"),
+            "serve",
+            "-i",
+            str(datasette_file),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(datasette_port),
+            "--setting",
+            "sql_time_limit_ms",
+            "10000",
+            "--setting",
+            "facet_time_limit_ms",
+            "10000",
+            "--setting",
+            "num_sql_threads",
+            "3",
+        ]
+        with server(
+            "datasette",
+            datasette_command,
+            port=datasette_port,
+            ready_path="/-/versions.json",
+            log_dir=workdir,
+        ) as datasette:
+            versions = _json(datasette.base, "/-/versions.json")
+            result.datasette_version = versions["datasette"]["version"]
+            command, env = _our_app({}, url)
+            port = free_port()
+            with server(
+                "service",
+                [*command, "--port", str(port)],
+                port=port,
+                env=env,
+                ready_path="/ready",
+                log_dir=workdir,
+            ) as ours:
+                result.checks, model_id = check_equivalence(ours.base, datasette.base)
+            measure(datasette, "list", DATASETTE_LIST)
+            measure(datasette, "one", f"/bench/models/{model_id}.json?_shape=objects")
+            measure(datasette, "facets", DATASETTE_FACETS)
+
+        configurations = [
+            ("service, cache on", {}),
+            ("service, cache off", {"DLE_CACHE_MAX_ENTRIES": "0"}),
+            (
+                "service, all caches off",
+                {"DLE_CACHE_MAX_ENTRIES": "0", "DLE_COUNT_CACHE_MAX_ENTRIES": "0"},
+            ),
+        ]
+        floor_body = workdir / "floor-body.json"
+        for name, extra in configurations:
+            log(name)
+            command, env = _our_app(extra, url)
+            port = free_port()
+            with server(
+                name,
+                [*command, "--port", str(port)],
+                port=port,
+                env=env,
+                ready_path="/ready",
+                log_dir=workdir,
+            ) as ours:
+                measure(ours, "list", OUR_LIST)
+                if name.endswith("all caches off"):
+                    continue
+                if not floor_body.exists():
+                    floor_body.write_bytes(get(ours.base + OUR_LIST)[2])
+                measure(ours, "one", f"/v1/models/{ONE_SLUG}")
+                measure(ours, "facets", OUR_FACETS)
+                if get(ours.base + OUR_TREND)[0] == 200:
+                    result.trend_available = True
+                    measure(ours, "trend", OUR_TREND)
+                if name.endswith("cache on"):
+                    etag = get(ours.base + OUR_LIST)[1]["etag"]
+                    measure(ours, "list, gzip", OUR_LIST, ("Accept-Encoding: gzip",))
+                    measure(ours, "list, 304", OUR_LIST, (f"If-None-Match: {etag}",))
+                    result.contract = check_contract(ours.base)
+                    profiled(ours, "list", OUR_LIST)
+                else:
+                    profiled(ours, "list", OUR_LIST)
+
+        log("floor")
+        port = free_port()
+        floor_command = [
+            str(BIN / "uvicorn"),
+            "bench.floor_app:app",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--workers",
+            "1",
+            "--loop",
+            "uvloop",
+            "--http",
+            "httptools",
+            "--no-access-log",
+            "--log-level",
+            "warning",
+        ]
+        with server(
+            "floor",
+            floor_command,
+            port=port,
+            ready_path="/floor",
+            log_dir=workdir,
+            env={"DLE_BENCH_FLOOR_BODY": str(floor_body)},
+        ) as floor:
+            measure(floor, "list", "/floor")
+    return result
