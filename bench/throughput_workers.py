@@ -148,7 +148,7 @@ def measure(
         check = httpx.get(base + PATH, timeout=10)
         check.raise_for_status()
         assert len(check.json()["items"]) == 50, "the page must hold 50 models"
-        load = [wrk, "-t", str(args.threads), "-c", str(args.connections)]
+        load = [wrk, "-t", str(args.threads), "-c", str(args.connections), "--timeout", "10s"]
         subprocess.run([*load, "-d", args.warmup, base + PATH], check=True, capture_output=True)
         done = subprocess.run(
             [*load, "-d", args.duration, "--latency", base + PATH],
@@ -173,7 +173,11 @@ def measure(
     return result
 
 
-def describe_machine() -> list[str]:
+def _load() -> str:
+    return ", ".join(f"{value:.2f}" for value in os.getloadavg())
+
+
+def describe_machine(load_before: str) -> list[str]:
     cpu = "unknown CPU"
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
@@ -186,16 +190,26 @@ def describe_machine() -> list[str]:
     commit = subprocess.run(
         ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
     ).stdout.strip()
-    load = ", ".join(f"{value:.2f}" for value in os.getloadavg())
+    dirty = subprocess.run(
+        ["git", "status", "--porcelain", "--", "api", "seed", "migrations"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    if commit and dirty:
+        commit += " plus uncommitted changes to the package"
     return [
-        f"- Machine: {os.cpu_count()} cores ({cpu}), {platform.system()} {platform.release()}; "
-        f"load average before the run {load} (other work on the machine shows here)",
+        f"- Machine: {os.cpu_count()} cores ({cpu}), {platform.system()} {platform.release()}",
+        f"- Load average (1, 5, 15 min) just before the run: {load_before} (anything above 0"
+        " is other work competing for the cores; the run's own load is not included)",
         f"- Python {platform.python_version()}; {wrk_version.splitlines()[0].strip()}",
         f"- Commit {commit or 'unknown'}; run {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC",
     ]
 
 
-def write_report(results: list[Result], args: argparse.Namespace, postgres_version: str) -> None:
+def write_report(
+    results: list[Result], args: argparse.Namespace, postgres_version: str, load_before: str
+) -> None:
     def cell(backend: str, workers: int, cache: bool) -> Result:
         return next(
             r for r in results if (r.backend, r.workers, r.cache) == (backend, workers, cache)
@@ -211,11 +225,16 @@ def write_report(results: list[Result], args: argparse.Namespace, postgres_versi
         "response cache). Cache off: `DLE_CACHE_MAX_ENTRIES=0`, every request queries the",
         "database.",
         "",
+        "On a machine with few cores, wrk, the workers and (for PostgreSQL) the database",
+        "server share them: a second worker can only add the CPU time the others leave",
+        "free, and runs on a busy shared machine vary by tens of percent. Compare rows of",
+        "one run, not runs.",
+        "",
         "Produced by `.venv/bin/python bench/throughput_workers.py` "
         f"(`--duration {args.duration} --warmup {args.warmup} "
         f"--connections {args.connections}`), all rows in one run.",
         "",
-        *describe_machine(),
+        *describe_machine(load_before),
         f"- PostgreSQL: {postgres_version} (local, over TCP on 127.0.0.1)",
         "",
         "| backend | cache | workers | requests/s | p50 ms | p99 ms | requests | errors |"
@@ -250,6 +269,7 @@ def main() -> int:
     args = parser.parse_args()
 
     wrk = ensure_wrk()
+    load_before = _load()
     server = os.environ.get("DLE_BENCH_POSTGRES_URL", DEFAULT_POSTGRES)
     admin = create_engine(server, isolation_level="AUTOCOMMIT")
     name = f"dle_bench_{uuid.uuid4().hex[:10]}"
@@ -276,7 +296,7 @@ def main() -> int:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
         shutil.rmtree(work, ignore_errors=True)
-    write_report(results, args, postgres_version)
+    write_report(results, args, postgres_version, load_before)
     return 0
 
 
