@@ -53,7 +53,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
         separate_input_output_schemas=False,
         dependencies=[Depends(reject_unknown_params)],
-        license_info={"name": "Code: Apache-2.0; data: CC BY 4.0 (Epoch AI)"},
+        license_info={"name": "Code: MIT; data: CC BY 4.0 (Epoch AI)"},
         docs_url=None,  # served from local assets by install_docs
         redoc_url=None,
     )
