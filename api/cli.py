@@ -22,6 +22,8 @@ def _migrate(args: argparse.Namespace) -> int:
 
 
 def _seed(args: argparse.Namespace) -> int:
+    from sqlalchemy.exc import OperationalError
+
     from api.config import get_settings
     from seed.errors import SeedError
     from seed.loader import load_seed
@@ -31,6 +33,11 @@ def _seed(args: argparse.Namespace) -> int:
         report = load_seed(settings.database_url, args.seed_dir or settings.seed_dir)
     except SeedError as exc:
         print(f"seed refused; the database is unchanged.\n{exc}", file=sys.stderr)
+        return 1
+    except OperationalError as exc:
+        # e.g. SQLite still locked by a long download after the busy timeout
+        reason = str(exc.orig).strip() if exc.orig else type(exc).__name__
+        print(f"seed failed ({reason}); the database is unchanged.", file=sys.stderr)
         return 1
     print("\n".join(report.lines()))
     return 0

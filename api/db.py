@@ -111,6 +111,19 @@ def _make_sqlite_engine(url: str, *, read_only: bool, connect_timeout: float) ->
         if read_only:
             cursor.execute("PRAGMA query_only = ON")
         cursor.close()
+        if read_only:
+            # pysqlite never opens a transaction for SELECT, so each statement would read
+            # whatever is committed at that moment; see _begin_snapshot.
+            dbapi_connection.isolation_level = None
+
+    if read_only:
+
+        @event.listens_for(engine, "begin")
+        def _begin_snapshot(connection: Any) -> None:
+            # One snapshot per request: the shared lock taken by the first read is held
+            # until the session ends, so a re-seed commits after the request, never
+            # in the middle of it (the data version and the rows always agree).
+            connection.exec_driver_sql("BEGIN")
 
     return engine
 

@@ -56,3 +56,32 @@ def test_serve_arguments() -> None:
         ["serve", "--host", "0.0.0.0", "--port", "9000", "--workers", "2"]
     )
     assert (args.host, args.port, args.workers) == ("0.0.0.0", 9000, 2)
+
+
+def test_seed_blocked_by_a_reader_fails_cleanly(
+    database: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from sqlalchemy import text
+    from sqlmodel import Session
+
+    from api.db import make_engine
+
+    assert main(["migrate"]) == 0
+    assert main(["seed", "--seed-dir", str(SAMPLE_DIR)]) == 0
+    seed_dir = tmp_path / "seed"
+    shutil.copytree(SAMPLE_DIR, seed_dir)
+    csv_path = seed_dir / "epoch_notable_ai_models.csv"
+    csv_path.write_text(
+        csv_path.read_text(encoding="utf-8").replace("60000000.0", "61000000.0"), encoding="utf-8"
+    )
+    capsys.readouterr()
+    engine = make_engine(database, read_only=True, connect_timeout=1)
+    try:
+        with Session(engine) as reader:  # a long download holds its snapshot
+            reader.execute(text("SELECT count(*) FROM ml_model")).scalar_one()
+            assert main(["seed", "--seed-dir", str(seed_dir)]) == 1
+        assert "the database is unchanged" in capsys.readouterr().err
+        assert main(["seed", "--seed-dir", str(seed_dir)]) == 0
+        assert "loaded" in capsys.readouterr().out
+    finally:
+        engine.dispose()

@@ -12,6 +12,7 @@ import csv
 import os
 import shutil
 import sys
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from http.client import HTTPConnection
 from pathlib import Path
@@ -20,13 +21,14 @@ from typing import Any
 import httpx
 import orjson
 import pytest
+from sqlalchemy import Connection
 from sqlmodel import Session, col, select
 
 from api.db import make_engine
 from api.migrate import upgrade
 from api.models import MLModel
 from api.services.meta import current_data_version
-from seed.loader import load_seed
+from seed.loader import SeedSource, WriteContext, default_sources, load_seed
 from tests.backends import fresh_database, require
 from tests.conftest import SAMPLE_DIR
 from tests.live_server import LiveServer, live_server, run_dle, wait_for
@@ -217,26 +219,64 @@ def test_workers_share_no_stale_state(empty_url: str, tmp_path: Path) -> None:
         assert _worker_pids(server) == workers, "no worker was restarted"
 
 
-@pytest.mark.postgres
-def test_a_serving_session_reads_one_snapshot_on_postgresql(tmp_path: Path) -> None:
+class _SignalAfterWrite:
+    """A seed source that sets ``written`` once its rows are written, before the commit."""
+
+    def __init__(self, inner: SeedSource, written: threading.Event) -> None:
+        self.inner = inner
+        self.written = written
+        self.files = inner.files
+        self.issues = inner.issues
+        self.notices = inner.notices
+
+    def data_sources(self) -> list[dict[str, Any]]:
+        return self.inner.data_sources()
+
+    def write(self, connection: Connection, context: WriteContext) -> dict[str, int]:
+        counts = self.inner.write(connection, context)
+        self.written.set()
+        return counts
+
+
+def test_a_serving_session_reads_one_snapshot(backend: str, tmp_path: Path) -> None:
     """A re-seed committed during a request is invisible to that request.
 
-    The serving engine's transactions are repeatable read, so the data version a
-    response reports always matches the rows in it.
+    PostgreSQL: the serving transactions are repeatable read. SQLite: the serving
+    session holds a read transaction, so the seed's commit waits for it to end. Either
+    way the data version a response reports always matches the rows in it.
     """
-    with fresh_database("postgresql", tmp_path) as url:
+    with fresh_database(backend, tmp_path) as url:
         upgrade(url)
         load_seed(url, SAMPLE_DIR)
         changed = _changed_seed(tmp_path)
+        sources = default_sources(changed)
+        written = threading.Event()
+        sources[-1] = _SignalAfterWrite(sources[-1], written)
         engine = make_engine(url, read_only=True)
         parameters = select(col(MLModel.parameters)).where(col(MLModel.name) == MODEL_NAME)
+        errors: list[BaseException] = []
+
+        def reseed() -> None:
+            try:
+                load_seed(url, changed, sources=sources)
+            except BaseException as exc:  # reported by the assertion below
+                errors.append(exc)
+
+        writer = threading.Thread(target=reseed)
         try:
             with Session(engine) as session:
                 version = current_data_version(session)
                 original = session.execute(parameters).scalar_one()
-                load_seed(url, changed)  # commits on another connection
+                writer.start()
+                assert written.wait(timeout=60), "the re-seed never wrote its rows"
+                # Give the commit the chance to land; on PostgreSQL it does (and the
+                # snapshot hides it), on SQLite it waits for this session to end.
+                writer.join(timeout=0.5 if backend == "sqlite" else 60)
                 assert current_data_version(session) == version
                 assert session.execute(parameters).scalar_one() == original
+            writer.join(timeout=60)
+            assert not writer.is_alive()
+            assert not errors, errors
             with Session(engine) as session:
                 assert current_data_version(session) != version
                 assert session.execute(parameters).scalar_one() == CHANGED_PARAMETERS
