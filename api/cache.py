@@ -24,9 +24,10 @@ passed through), without ``Set-Cookie``, ``Cache-Control: no-store`` or ``privat
 and at most ``cache_max_entry_bytes`` long. HEAD is answered from a GET's entry
 (headers only) when the HTTP layer has not already turned it into a GET.
 
-**Key**: path, query parameters (decoded like the application decodes them, sorted
-by name with the order of repeated values kept, since that order can matter), and
-the ``Accept`` header (the representation may depend on it). ``Accept-Encoding``
+**Key**: scheme, ``Host`` and path (responses carry absolute URLs in ``Link``),
+query parameters (decoded like the application decodes them, sorted by name with the
+order of repeated values kept, since that order can matter), and the ``Accept``
+header (the representation may depend on it). ``Accept-Encoding``
 and ``Origin`` are handled by the middleware outside this one, from the stored body.
 
 **Memory**: at most ``cache_max_entries`` entries and ``cache_max_bytes`` bytes
@@ -292,15 +293,20 @@ def canonical_query(raw: bytes) -> str:
 
 
 def request_key(scope: Scope) -> str:
-    """The canonical request: path, sorted query and the ``Accept`` header."""
-    accept = b""
+    """The canonical request: scheme, host, path, sorted query and the ``Accept`` header.
+
+    Scheme and host are part of it because responses carry absolute URLs (``Link``).
+    """
+    accept = host = b""
     for name, value in scope["headers"]:
         if name == b"accept":
             accept = value
-            break
+        elif name == b"host":
+            host = value
     raw_query: bytes = scope.get("query_string", b"")
     query = canonical_query(raw_query) if raw_query else ""
-    return f"{scope['path']}?{query}\n{accept.decode('latin-1')}"
+    origin = f"{scope.get('scheme', 'http')}://{host.decode('latin-1')}{scope.get('root_path', '')}"
+    return f"{origin}{scope['path']}?{query}\n{accept.decode('latin-1')}"
 
 
 def _storable(start: Message) -> bool:

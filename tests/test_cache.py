@@ -127,6 +127,18 @@ def test_key_sorts_parameters_but_keeps_the_order_of_repeated_values() -> None:
     assert canonical_query(b"b=2&a=%4C&a=1") == "a=L&a=1&b=2"
 
 
+def test_scheme_and_host_are_part_of_the_key() -> None:
+    """Responses carry absolute URLs (Link): another host or scheme is another entry."""
+    app = ToyApp()
+    middleware = ResponseCacheMiddleware(app, make_cache(), FakeProbe())
+    request(middleware, headers=[(b"host", b"api.example.org")])
+    request(middleware, headers=[(b"host", b"mirror.example.org")])
+    request(middleware, headers=[(b"host", b"api.example.org")])
+    assert app.calls == 2
+    plain = {"path": "/v1/x", "query_string": b"", "headers": [(b"host", b"a")]}
+    assert request_key({**plain, "scheme": "http"}) != request_key({**plain, "scheme": "https"})
+
+
 def test_accept_header_is_part_of_the_key() -> None:
     app = ToyApp()
     middleware = ResponseCacheMiddleware(app, make_cache(), FakeProbe())
