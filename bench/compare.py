@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import json
 import tempfile
+import threading
 from collections.abc import Callable
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -64,13 +66,29 @@ OUR_TREND = "/v1/trends/parameters?start=2010-01-01"
 
 @dataclass
 class Measurement:
-    """One (server, request) cell."""
+    """One (server, request) cell: every round, and the median round as its result."""
 
     server: str
     request: str
     path: str
-    result: WrkResult
+    rounds: list[WrkResult]
     body_bytes: int
+
+    @property
+    def result(self) -> WrkResult:
+        """The round with the median throughput."""
+        ordered = sorted(self.rounds, key=lambda r: r.requests_per_second)
+        return ordered[(len(ordered) - 1) // 2]
+
+    @property
+    def requests(self) -> int:
+        """Requests of all rounds."""
+        return sum(r.requests for r in self.rounds)
+
+    @property
+    def errors(self) -> int:
+        """Errors of all rounds."""
+        return sum(r.errors for r in self.rounds)
 
 
 @dataclass
@@ -80,6 +98,7 @@ class Comparison:
     seconds: float
     warmup_seconds: float
     connections: int
+    rounds: int = 1
     measurements: list[Measurement] = field(default_factory=list)
     checks: list[str] = field(default_factory=list)
     contract: list[str] = field(default_factory=list)
@@ -219,167 +238,168 @@ def run(
     seconds: float,
     warmup_seconds: float,
     connections: int,
+    rounds: int,
     log: Callable[[str], None],
     profile_seconds: float = 8.0,
 ) -> Comparison:
-    """Measure every server and request; see the module documentation."""
+    """Measure every server and request; see the module documentation.
+
+    All servers are started first (idle ones take no CPU) and each request is then
+    measured in ``rounds`` rounds, one wrk run per server per round, in an order that
+    rotates: a burst of background load on the machine then falls on every server
+    alike, and the median round of each is reported.
+    """
     wrk = ensure_tool("wrk", "wrk")
-    result = Comparison(seconds, warmup_seconds, connections)
-    with tempfile.TemporaryDirectory(prefix="dle-bench-") as tmp:
+    result = Comparison(seconds, warmup_seconds, connections, rounds=rounds)
+    with tempfile.TemporaryDirectory(prefix="dle-bench-") as tmp, ExitStack() as stack:
         workdir = Path(tmp)
         url = _seed(workdir)
         result.probe_microseconds = probe_cost(workdir / "service.sqlite3")
         datasette_file = workdir / "bench.db"
         datasette_db.build(SEED_DIR / "epoch_notable_ai_models.csv", datasette_file)
 
-        def measure(
-            running: Server, request: str, path: str, headers: tuple[str, ...] = ()
-        ) -> WrkResult:
-            log(f"  {running.name}: {request}")
-            status, _, body = get(running.base + path, dict(h.split(": ", 1) for h in headers))
-            if status not in (200, 304):
-                raise RuntimeError(f"{running.name} {path}: {status}")
-            run_wrk(
-                wrk,
-                running.base + path,
-                seconds=warmup_seconds,
-                connections=connections,
-                headers=headers,
+        def start(name: str, command: list[str], env: dict[str, str], ready: str) -> Server:
+            port = free_port()
+            log(f"starting {name}")
+            return stack.enter_context(
+                server(
+                    name,
+                    [*command, "--port", str(port)],
+                    port=port,
+                    env=env,
+                    ready_path=ready,
+                    log_dir=workdir,
+                )
             )
-            measured = run_wrk(
-                wrk, running.base + path, seconds=seconds, connections=connections, headers=headers
-            )
-            result.measurements.append(
-                Measurement(running.name, request, path, measured, len(body))
-            )
-            return measured
 
-        def profiled(running: Server, request: str, path: str) -> None:
-            raw = workdir / f"{running.name}-{request}.txt"
-            import threading
-
+        datasette = start("datasette", _datasette_command(datasette_file), {}, "/-/versions.json")
+        result.datasette_version = _json(datasette.base, "/-/versions.json")["datasette"]["version"]
+        ours: dict[str, Server] = {}
+        for name, extra in CONFIGURATIONS:
+            command, env = _our_app(extra, url)
+            ours[name] = start(name, command, env, "/ready")
+        cached = ours["service, cache on"]
+        result.checks, model_id = check_equivalence(cached.base, datasette.base)
+        floor_body = workdir / "floor-body.json"
+        floor_body.write_bytes(get(cached.base + OUR_LIST)[2])
+        floor = start("floor", FLOOR_COMMAND, {"DLE_BENCH_FLOOR_BODY": str(floor_body)}, "/floor")
+        result.trend_available = get(cached.base + OUR_TREND)[0] == 200
+        uncached = ours["service, cache off"]
+        etag = get(cached.base + OUR_LIST)[1]["etag"]
+        no_headers: tuple[str, ...] = ()
+        list_cells = [(server_, OUR_LIST, no_headers) for server_ in ours.values()]
+        list_cells += [(datasette, DATASETTE_LIST, no_headers), (floor, "/floor", no_headers)]
+        plan: list[tuple[str, list[tuple[Server, str, tuple[str, ...]]]]] = [
+            ("list", list_cells),
+            (
+                "one",
+                [
+                    (cached, f"/v1/models/{ONE_SLUG}", ()),
+                    (uncached, f"/v1/models/{ONE_SLUG}", ()),
+                    (datasette, f"/bench/models/{model_id}.json?_shape=objects", ()),
+                ],
+            ),
+            (
+                "facets",
+                [
+                    (cached, OUR_FACETS, ()),
+                    (uncached, OUR_FACETS, ()),
+                    (datasette, DATASETTE_FACETS, ()),
+                ],
+            ),
+            ("list, gzip", [(cached, OUR_LIST, ("Accept-Encoding: gzip",))]),
+            ("list, 304", [(cached, OUR_LIST, (f"If-None-Match: {etag}",))]),
+        ]
+        if result.trend_available:
+            plan.insert(3, ("trend", [(cached, OUR_TREND, ()), (uncached, OUR_TREND, ())]))
+        for request, cells in plan:
+            log(f"{request}: {len(cells)} servers x {rounds} rounds")
+            runs: dict[str, list[WrkResult]] = {cell[0].name: [] for cell in cells}
+            sizes: dict[str, int] = {}
+            for running, path, headers in cells:
+                status, _, body = get(running.base + path, dict(h.split(": ", 1) for h in headers))
+                if status not in (200, 304):
+                    raise RuntimeError(f"{running.name} {path}: {status}")
+                sizes[running.name] = len(body)
+                run_wrk(
+                    wrk,
+                    running.base + path,
+                    seconds=warmup_seconds,
+                    connections=connections,
+                    headers=headers,
+                )
+            for index in range(rounds):
+                shift = index % len(cells)
+                for running, path, headers in cells[shift:] + cells[:shift]:
+                    runs[running.name].append(
+                        run_wrk(
+                            wrk,
+                            running.base + path,
+                            seconds=seconds,
+                            connections=connections,
+                            headers=headers,
+                        )
+                    )
+            for running, path, _ in cells:
+                result.measurements.append(
+                    Measurement(
+                        running.name, request, path, runs[running.name], sizes[running.name]
+                    )
+                )
+        result.contract = check_contract(cached.base)
+        for running in (cached, uncached):
+            log(f"profiling {running.name}")
+            raw = workdir / f"{running.name}-list.txt"
             load = threading.Thread(
                 target=run_wrk,
-                args=(wrk, running.base + path),
+                args=(wrk, running.base + OUR_LIST),
                 kwargs={"seconds": profile_seconds + 2, "connections": connections},
             )
             load.start()
             ok = profile(running.pid, profile_seconds, raw)
             load.join()
             if ok:
-                result.profiles[f"{running.name}: {request}"] = summarize_profile(raw)
-
-        log("datasette")
-        datasette_port = free_port()
-        datasette_command = [
-            str(BIN / "datasette"),
-            "serve",
-            "-i",
-            str(datasette_file),
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(datasette_port),
-            "--setting",
-            "sql_time_limit_ms",
-            "10000",
-            "--setting",
-            "facet_time_limit_ms",
-            "10000",
-            "--setting",
-            "num_sql_threads",
-            "3",
-        ]
-        with server(
-            "datasette",
-            datasette_command,
-            port=datasette_port,
-            ready_path="/-/versions.json",
-            log_dir=workdir,
-        ) as datasette:
-            versions = _json(datasette.base, "/-/versions.json")
-            result.datasette_version = versions["datasette"]["version"]
-            command, env = _our_app({}, url)
-            port = free_port()
-            with server(
-                "service",
-                [*command, "--port", str(port)],
-                port=port,
-                env=env,
-                ready_path="/ready",
-                log_dir=workdir,
-            ) as ours:
-                result.checks, model_id = check_equivalence(ours.base, datasette.base)
-            measure(datasette, "list", DATASETTE_LIST)
-            measure(datasette, "one", f"/bench/models/{model_id}.json?_shape=objects")
-            measure(datasette, "facets", DATASETTE_FACETS)
-
-        configurations = [
-            ("service, cache on", {}),
-            ("service, cache off", {"DLE_CACHE_MAX_ENTRIES": "0"}),
-            (
-                "service, all caches off",
-                {"DLE_CACHE_MAX_ENTRIES": "0", "DLE_COUNT_CACHE_MAX_ENTRIES": "0"},
-            ),
-        ]
-        floor_body = workdir / "floor-body.json"
-        for name, extra in configurations:
-            log(name)
-            command, env = _our_app(extra, url)
-            port = free_port()
-            with server(
-                name,
-                [*command, "--port", str(port)],
-                port=port,
-                env=env,
-                ready_path="/ready",
-                log_dir=workdir,
-            ) as ours:
-                measure(ours, "list", OUR_LIST)
-                if name.endswith("all caches off"):
-                    continue
-                if not floor_body.exists():
-                    floor_body.write_bytes(get(ours.base + OUR_LIST)[2])
-                measure(ours, "one", f"/v1/models/{ONE_SLUG}")
-                measure(ours, "facets", OUR_FACETS)
-                if get(ours.base + OUR_TREND)[0] == 200:
-                    result.trend_available = True
-                    measure(ours, "trend", OUR_TREND)
-                if name.endswith("cache on"):
-                    etag = get(ours.base + OUR_LIST)[1]["etag"]
-                    measure(ours, "list, gzip", OUR_LIST, ("Accept-Encoding: gzip",))
-                    measure(ours, "list, 304", OUR_LIST, (f"If-None-Match: {etag}",))
-                    result.contract = check_contract(ours.base)
-                    profiled(ours, "list", OUR_LIST)
-                else:
-                    profiled(ours, "list", OUR_LIST)
-
-        log("floor")
-        port = free_port()
-        floor_command = [
-            str(BIN / "uvicorn"),
-            "bench.floor_app:app",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--workers",
-            "1",
-            "--loop",
-            "uvloop",
-            "--http",
-            "httptools",
-            "--no-access-log",
-            "--log-level",
-            "warning",
-        ]
-        with server(
-            "floor",
-            floor_command,
-            port=port,
-            ready_path="/floor",
-            log_dir=workdir,
-            env={"DLE_BENCH_FLOOR_BODY": str(floor_body)},
-        ) as floor:
-            measure(floor, "list", "/floor")
+                result.profiles[f"{running.name}: list"] = summarize_profile(raw)
     return result
+
+
+CONFIGURATIONS: tuple[tuple[str, dict[str, str]], ...] = (
+    ("service, cache on", {}),
+    ("service, cache off", {"DLE_CACHE_MAX_ENTRIES": "0"}),
+    ("service, all caches off", {"DLE_CACHE_MAX_ENTRIES": "0", "DLE_COUNT_CACHE_MAX_ENTRIES": "0"}),
+)
+FLOOR_COMMAND = [
+    str(BIN / "uvicorn"),
+    "bench.floor_app:app",
+    "--host",
+    "127.0.0.1",
+    "--workers",
+    "1",
+    "--loop",
+    "uvloop",
+    "--http",
+    "httptools",
+    "--no-access-log",
+    "--log-level",
+    "warning",
+]
+
+
+def _datasette_command(database: Path) -> list[str]:
+    return [
+        str(BIN / "datasette"),
+        "serve",
+        "-i",
+        str(database),
+        "--host",
+        "127.0.0.1",
+        "--setting",
+        "sql_time_limit_ms",
+        "10000",
+        "--setting",
+        "facet_time_limit_ms",
+        "10000",
+        "--setting",
+        "num_sql_threads",
+        "3",
+    ]

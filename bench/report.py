@@ -49,6 +49,7 @@ class Context:
     sqlite: str
     load_before: str
     load_after: str
+    import_rss: list[tuple[str, float]]
 
 
 def _table(header: Iterable[str], rows: Iterable[Iterable[str]]) -> list[str]:
@@ -160,16 +161,17 @@ def _measurement_row(
     m: Measurement, datasette: Measurement | None, floor: Measurement | None
 ) -> list[str]:
     r = m.result
-    vs_d = (
-        f"{r.requests_per_second / datasette.result.requests_per_second:.1f}x" if datasette else ""
-    )
-    vs_f = f"{r.requests_per_second / floor.result.requests_per_second:.0%}" if floor else ""
+    rps = r.requests_per_second
+    vs_d = f"{rps / datasette.result.requests_per_second:.1f}x" if datasette else ""
+    vs_f = f"{rps / floor.result.requests_per_second:.0%}" if floor else ""
+    spread = sorted(run.requests_per_second for run in m.rounds)
     return [
         m.server,
-        _n(r.requests_per_second, 0),
+        _n(rps, 0),
+        f"{_n(spread[0], 0)} - {_n(spread[-1], 0)}" if len(spread) > 1 else "",
         _ms(r.p50_ms),
         _ms(r.p99_ms),
-        f"{r.errors} / {r.requests:,}",
+        f"{m.errors} / {m.requests:,}",
         vs_d,
         vs_f,
         f"{m.body_bytes:,}",
@@ -209,9 +211,14 @@ def render(context: Context, comparison: Comparison, sizes: list[SizeResult]) ->
     )
     out += ["", "## Throughput against Datasette and the floor", ""]
     out += [
-        f"Each server runs alone on CPU 0 as one process; `wrk -t1 -c{comparison.connections} "
-        f"-d{comparison.seconds:g}s --latency` runs on CPU 1 after a "
-        f"{comparison.warmup_seconds:g} s warm-up of the same request.",
+        f"Each server is one process on CPU 0 (all are started first; an idle server takes "
+        f"no CPU); `wrk -t1 -c{comparison.connections} -d{comparison.seconds:g}s --latency` "
+        f"runs on CPU 1, after a {comparison.warmup_seconds:g} s warm-up of each server with "
+        f"the same request. Each request is measured in {comparison.rounds} rounds, one run "
+        "per server per round, the order rotating from round to round, so that background "
+        "load on the machine falls on every server alike; tables give the round with the "
+        "median throughput (its p50 and p99), the range over the rounds, and the errors "
+        "of all rounds.",
         "",
         "- **service, cache on**: `dle serve --workers 1 --no-access-log` (uvicorn, uvloop, "
         "httptools), default settings.",
@@ -257,7 +264,8 @@ def render(context: Context, comparison: Comparison, sizes: list[SizeResult]) ->
         out += _table(
             [
                 "server",
-                "req/s",
+                "req/s (median)",
+                "range of rounds",
                 "p50 ms",
                 "p99 ms",
                 "errors / requests",
@@ -305,11 +313,12 @@ def render(context: Context, comparison: Comparison, sizes: list[SizeResult]) ->
         out += [
             "### Profiles",
             "",
-            "py-spy samples of the server process (250 Hz) during a separate wrk run of the "
-            "list page, after the measured runs. *By layer*: the innermost frame of a known "
-            "layer decides where a busy sample goes (idle samples, threads waiting for work "
-            "or for the GIL, are left out). *Functions*: the share of busy samples with the "
-            "function on the stack.",
+            "py-spy samples (250 Hz, `--gil`: the thread holding the GIL, i.e. where the "
+            "Python work goes; SQLite's own work runs without the GIL and is not sampled) "
+            "of the server during a separate wrk run of the list page, after the measured "
+            "runs. *By layer*: the innermost frame of a known layer decides where a sample "
+            "goes. *Functions*: the share of samples with the function on the stack "
+            "(entry points on nearly every stack left out).",
             "",
         ]
         for name, summary in comparison.profiles.items():
@@ -324,7 +333,7 @@ def render(context: Context, comparison: Comparison, sizes: list[SizeResult]) ->
             )
             out += [""]
     out += _scale_section(sizes)
-    notes = limits(comparison, sizes)
+    notes = limits(context, comparison, sizes)
     if notes:
         out += ["## What limits the targets not met", "", *notes]
     return "\n".join(out).rstrip() + "\n"
@@ -415,7 +424,7 @@ def _scale_section(sizes: list[SizeResult]) -> list[str]:
     return out
 
 
-def limits(comparison: Comparison, sizes: list[SizeResult]) -> list[str]:
+def limits(context: Context, comparison: Comparison, sizes: list[SizeResult]) -> list[str]:
     """What stands between each unmet target and its goal, from this run's figures."""
     out: list[str] = []
     targets = throughput_targets(comparison)
@@ -428,22 +437,21 @@ def limits(comparison: Comparison, sizes: list[SizeResult]) -> list[str]:
         floor_ms = 1000 / floor.result.requests_per_second
         text = (
             f"**List page without the response cache** ({targets[2].measured}): a request "
-            f"costs about {per_request:.2f} ms of the server's core; 5 times Datasette "
-            f"needs {goal:.2f} ms, and the bare framework alone (the floor) already "
-            f"takes {floor_ms:.2f} ms."
+            f"takes about {per_request:.2f} ms of the server's core; 5 times Datasette "
+            f"allows {goal:.2f} ms (the bare framework, the floor, takes {floor_ms:.2f} ms)."
         )
         profile = comparison.profiles.get("service, cache off: list")
         if profile:
             layers = ", ".join(f"{name} {share:.0f}%" for name, share in profile.by_layer[:5])
-            text += f" Where the time goes (profile above): {layers}."
+            text += f" Python work by layer (profile above): {layers}."
         text += (
-            " The route resolves and validates every filter parameter of the list "
-            "(FastAPI dependencies, run in the thread pool), opens a SQLAlchemy session "
-            "and sends three statements (data version, page, list fields) whose "
-            "building and result handling cost more than SQLite's work. Reaching 5x "
-            "would take a different request path for uncached pages (parameters parsed "
-            "by hand, prepared SQL on a raw connection); the response cache is how the "
-            "service meets the throughput targets instead."
+            " Per request the route resolves and validates every filter parameter of the "
+            "list (FastAPI dependencies, each run in the thread pool), opens a SQLAlchemy "
+            "session and sends three statements (data version, page, list fields; the total "
+            "is remembered), then serializes the page. Reaching 5 times Datasette without "
+            "the cache would take a different path for uncached pages (parameters parsed "
+            "by hand, prepared SQL on a raw connection, no dependency injection); the "
+            "response cache is how the service meets the throughput targets instead."
         )
         out += [text, ""]
     if sizes:
@@ -454,24 +462,31 @@ def limits(comparison: Comparison, sizes: list[SizeResult]) -> list[str]:
             text = (
                 f"**Cold trend fit at {largest.rows:,} rows** ({_ms(trend.cold_ms)} ms; "
                 f"computed again: p50 {_ms(trend.computed.p50)} ms): the fit reads every "
-                "model of the window with a positive value (about 60% of them), one "
-                "Python row each, before NumPy sees them."
+                "model of the window with a positive value (about 60% of them) through "
+                "SQLAlchemy, one Python row each with its date parsed into a `datetime.date`, "
+                "before NumPy sees them (`api/services/trend_queries.py`, `fetch_series`)."
             )
             if largest.trend_profile and largest.trend_profile.top_functions:
                 top = ", ".join(
-                    f"`{fn}` {share:.0f}%" for fn, share in largest.trend_profile.top_functions[:6]
+                    f"`{fn}` {share:.0f}%" for fn, share in largest.trend_profile.top_functions[:5]
                 )
-                text += f" Profile: {top}."
-            text += f" Cached, the same fit takes {_ms(trend.cached.p50)} ms (p50)."
+                text += f" Profile (above): {top}."
+            text += (
+                " Reading the dates as text and converting the whole column with NumPy, "
+                "or computing the fit's sums in SQL, would remove most of it. Cached, the "
+                f"same fit takes {_ms(trend.cached.p50)} ms (p50)."
+            )
             out += [text, ""]
         if not scale[4].met:
             rss = max(largest.rss_computed_mb, largest.rss_cached_mb)
+            imports = ", ".join(f"{name} {mb:.0f} MB" for name, mb in context.import_rss)
             out += [
-                f"**Worker memory at {largest.rows:,} rows** ({_n(rss, 0)} MB): the worker "
-                f"holds {_n(largest.rss_idle_mb, 0)} MB before its first request (Python, "
-                "FastAPI, SQLAlchemy, NumPy and SciPy loaded; SciPy's statistics module "
-                "alone is about 60 MB) and grows while it computes trend fits over "
-                "hundreds of thousands of rows (memory the allocator keeps for reuse).",
+                f"**Worker memory at {largest.rows:,} rows** ({_n(rss, 0)} MB): a worker "
+                f"holds {_n(largest.rss_idle_mb, 0)} MB before its first request, whatever "
+                "the data size: resident memory of a fresh interpreter as each layer is "
+                f"imported, measured in this run: {imports}. Trend fits over hundreds of "
+                "thousands of rows add the rest (memory the allocator keeps for reuse). "
+                "Part of it is shared between workers (libraries' code pages).",
                 "",
             ]
     return out

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import os
 import platform
 import subprocess
@@ -64,6 +65,32 @@ def _wait_for_quiet(max_seconds: float) -> str:
     return _loadavg()
 
 
+_IMPORTS = """
+import json, re, sys
+def rss():
+    text = open("/proc/self/status").read()
+    return int(re.search(r"VmRSS:\\s+(\\d+) kB", text).group(1)) / 1024
+steps = [("Python", rss())]
+import fastapi, pydantic, sqlalchemy, sqlmodel, uvicorn
+steps.append(("+ FastAPI, Pydantic, SQLAlchemy, uvicorn", rss()))
+import numpy
+steps.append(("+ NumPy", rss()))
+import scipy.stats
+steps.append(("+ scipy.stats", rss()))
+import api.main
+steps.append(("+ the application", rss()))
+print(json.dumps(steps))
+"""
+
+
+def _import_costs() -> list[tuple[str, float]]:
+    """Resident memory of a new interpreter as the worker's layers are imported."""
+    output = subprocess.run(
+        [sys.executable, "-c", _IMPORTS], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout
+    return [(name, float(mb)) for name, mb in json.loads(output)]
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run both parts and write the document."""
     parser = argparse.ArgumentParser(description="Run the benchmark, write docs/benchmarks.md")
@@ -72,6 +99,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=10.0, help="duration of each wrk run")
     parser.add_argument("--warmup", type=float, default=3.0, help="warm-up before each run")
     parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--rounds", type=int, default=3, help="wrk runs per server and request")
     parser.add_argument("--output", type=Path, default=OUTPUT)
     parser.add_argument(
         "--wait-quiet",
@@ -81,7 +109,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     if args.quick:
-        args.sizes, args.seconds, args.warmup = "10000", 2.0, 1.0
+        args.sizes, args.seconds, args.warmup, args.rounds = "10000", 2.0, 1.0, 1
 
     check_cores()
     ensure_tool("wrk", "wrk")
@@ -90,7 +118,11 @@ def main(argv: list[str] | None = None) -> int:
     _log(f"load average {load_before}")
     clock = time.perf_counter()
     comparison = compare.run(
-        seconds=args.seconds, warmup_seconds=args.warmup, connections=args.connections, log=_log
+        seconds=args.seconds,
+        warmup_seconds=args.warmup,
+        connections=args.connections,
+        rounds=args.rounds,
+        log=_log,
     )
     sizes = tuple(int(s) for s in args.sizes.split(","))
     with tempfile.TemporaryDirectory(prefix="dle-scale-") as tmp:
@@ -124,6 +156,7 @@ def main(argv: list[str] | None = None) -> int:
         sqlite=__import__("sqlite3").sqlite_version,
         load_before=load_before,
         load_after=_loadavg(),
+        import_rss=_import_costs(),
     )
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(render(context, comparison, scaled), encoding="utf-8")
