@@ -30,6 +30,9 @@ order of repeated values kept, since that order can matter), and the ``Accept``
 header (the representation may depend on it). ``Accept-Encoding``
 and ``Origin`` are handled by the middleware outside this one, from the stored body.
 
+**ETag**: a stored response gets the ETag that ``api.middleware.http_cache`` would
+compute from its body (the same function), so hits are not hashed again.
+
 **Memory**: at most ``cache_max_entries`` entries and ``cache_max_bytes`` bytes
 (bodies, headers and keys, plus a fixed overhead per entry), least recently used
 evicted first; entries of an older generation are dropped as soon as a newer one is
@@ -53,6 +56,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.config import Settings
 from api.db import is_sqlite, postgres_connect_args, sqlite_path
+from api.middleware.http_cache import DATA_VERSION_HEADER, body_etag
 from api.services.listing import COUNTS
 
 CACHED_PATH_PREFIX = "/v1/"
@@ -326,6 +330,16 @@ def _storable(start: Message) -> bool:
     return True
 
 
+def _with_etag(headers: list[tuple[bytes, bytes]], body: bytes) -> list[tuple[bytes, bytes]]:
+    """The headers with the ETag the HTTP layer would compute for this body, computed
+    once here so that a hit is not hashed again on every request."""
+    if any(name == b"etag" for name, _ in headers):
+        return headers
+    version = next((v for n, v in headers if n == DATA_VERSION_HEADER.encode()), None)
+    etag = body_etag(body, version.decode("latin-1") if version is not None else None)
+    return [*headers, (b"etag", etag.encode("latin-1"))]
+
+
 class ResponseCacheMiddleware:
     """Serves and stores ``/v1`` responses (see the module documentation)."""
 
@@ -380,7 +394,8 @@ class ResponseCacheMiddleware:
         stored = recorder.complete and recorder.start is not None and recorder.body is not None
         if stored and await self.probe.read() == generation:
             assert recorder.body is not None
-            cache.put(generation, key, 200, recorder.headers, recorder.body)
+            headers = _with_etag(recorder.headers, recorder.body)
+            cache.put(generation, key, 200, headers, recorder.body)
 
 
 class _Recorder:

@@ -345,6 +345,24 @@ def test_app_caches_lists_but_not_errors(sample_url: str) -> None:
         assert "x-cache" not in client.get("/health").headers
 
 
+@pytest.mark.parametrize("encoding", ["identity", "gzip"])
+def test_hits_carry_the_etag_of_the_miss(sample_url: str, encoding: str) -> None:
+    """A hit's ETag (set when stored) is the one the HTTP layer gave the miss, and
+    revalidation works on hits."""
+    params = {"limit": 2, "fields": "name"}
+    headers = {"Accept-Encoding": encoding}
+    with make_client(sample_url) as client:
+        miss = client.get("/v1/models", params=params, headers=headers)
+        hit = client.get("/v1/models", params=params, headers=headers)
+        assert (miss.headers["x-cache"], hit.headers["x-cache"]) == ("MISS", "HIT")
+        assert hit.headers["etag"] == miss.headers["etag"]
+        assert hit.content == miss.content
+        revalidated = client.get(
+            "/v1/models", params=params, headers={**headers, "If-None-Match": hit.headers["etag"]}
+        )
+        assert revalidated.status_code == 304
+
+
 def test_app_with_cache_off(sample_url: str) -> None:
     with make_client(sample_url, cache_max_entries=0) as client:
         for _ in range(2):
