@@ -7,19 +7,19 @@ NDJSON (every matching row, in the list's order). The client picks one with the
 ``cursor``: they walk the same keyset pages the JSON list would, internally, until
 the last row, so memory stays flat however many rows match.
 
-Using it in a list route (``/v1/models`` does exactly this)::
+Using it in a list route (``/v1/models``, ``/v1/milestones`` and ``/v1/timeline`` do)::
 
     @router.get("", ..., responses={**problem_responses(400, 422), **download_responses()})
     def list_things(request: Request, ..., format_: FormatQuery = None) -> Response:
-        fmt = negotiate(request, format_)
-        if fmt != "json":
-            rows = paged_rows(
-                lambda cursor: service.list_things(
-                    session, provenance, filters, keys, export_page(cursor), fields
-                )
-            )
-            return respond_rows(request, fmt, rows, fields, "things", provenance)
-        ...  # the JSON page, with ``headers=VARY_ACCEPT``
+        return list_response(
+            request,
+            format_,
+            lambda page: service.list_things(session, provenance, filters, keys, page, fields),
+            page,
+            fields,
+            "things",
+            provenance,
+        )
 
 ``paged_rows`` fetches the first page before the response starts, so a bad filter,
 sort or field is still a 4xx problem-details answer; rows that are already in memory
@@ -54,9 +54,10 @@ from typing import Annotated, Any, Literal
 
 import orjson
 from fastapi import Query, Request
-from starlette.responses import StreamingResponse
+from starlette.responses import Response, StreamingResponse
 
 from api import __version__
+from api.http import JSONBody, page_links
 from api.services.listing import PageRequest
 from api.services.meta import Provenance
 
@@ -291,3 +292,21 @@ def respond_rows(
     if licenses:
         headers["Link"] = ", ".join(f'<{url}>; rel="license"' for url in dict.fromkeys(licenses))
     return StreamingResponse(body, media_type=media_type, headers=headers)
+
+
+def list_response(
+    request: Request,
+    requested: Format | None,
+    fetch: Callable[[PageRequest], Mapping[str, Any]],
+    page: PageRequest,
+    columns: Sequence[str],
+    filename: str,
+    provenance: Provenance,
+) -> Response:
+    """A list route's answer: one JSON page (with ``Link``), or every row as a download."""
+    fmt = negotiate(request, requested)
+    if fmt != "json":
+        rows = paged_rows(lambda cursor: fetch(export_page(cursor)))
+        return respond_rows(request, fmt, rows, columns, filename, provenance)
+    body = dict(fetch(page))
+    return JSONBody(body, headers={**VARY_ACCEPT, "Link": page_links(request, body)})

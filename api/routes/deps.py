@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+import datetime as dt
+from typing import Annotated, Any
 
 from fastapi import Depends, Query, Request
 
@@ -67,3 +68,23 @@ def page_request(
 
 
 PageDep = Annotated[PageRequest, Depends(page_request)]
+
+
+def fields_query(example: str, default: str = "all") -> Any:
+    """The ``fields`` parameter of a route."""
+    return Query(
+        description=f"Comma-separated fields to return (default: {default}); "
+        "`slug` is always included.",
+        examples=[example],
+        max_length=2000,
+    )
+
+
+StartQuery = Annotated[
+    dt.date | None,
+    Query(description="On or after this date (inclusive, ISO 8601).", examples=["2012-01-01"]),
+]
+EndQuery = Annotated[
+    dt.date | None,
+    Query(description="Before this date (exclusive, ISO 8601).", examples=["2023-01-01"]),
+]

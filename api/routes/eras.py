@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Path, Request
 
 from api.db import SessionDep
 from api.errors import problem_responses
 from api.http import JSONBody, page_response
-from api.routes.deps import ProvenanceDep
+from api.routes.deps import ProvenanceDep, fields_query
 from api.schemas.common import Page
 from api.schemas.milestones import EraDetail, EraPublic
 from api.services import eras as service
@@ -17,14 +17,7 @@ from api.services.checks import pick, select_fields
 
 router = APIRouter(prefix="/v1/eras", tags=["eras"])
 
-FieldsQuery = Annotated[
-    str | None,
-    Query(
-        description="Comma-separated fields to return; `slug` is always included.",
-        examples=["name,start_date,end_date"],
-        max_length=500,
-    ),
-]
+FieldsQuery = Annotated[str | None, fields_query("name,start_date,end_date")]
 
 
 @router.get(

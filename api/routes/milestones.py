@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request
@@ -10,18 +9,10 @@ from fastapi.responses import Response
 
 from api.db import SessionDep
 from api.errors import problem_responses
-from api.formats import (
-    VARY_ACCEPT,
-    FormatQuery,
-    download_responses,
-    export_page,
-    negotiate,
-    paged_rows,
-    respond_rows,
-)
-from api.http import JSONBody, page_links
+from api.formats import FormatQuery, download_responses, list_response
+from api.http import JSONBody
 from api.pagination import parse_sort
-from api.routes.deps import PageDep, ProvenanceDep
+from api.routes.deps import EndQuery, PageDep, ProvenanceDep, StartQuery, fields_query
 from api.schemas.common import Page
 from api.schemas.milestones import MilestonePublic, MilestoneSummary
 from api.services import milestones as service
@@ -49,13 +40,8 @@ def list_milestones(
             max_length=200, description="Search in titles and summaries.", examples=["transformer"]
         ),
     ] = None,
-    start: Annotated[
-        dt.date | None,
-        Query(description="On or after this date (inclusive).", examples=["2010-01-01"]),
-    ] = None,
-    end: Annotated[
-        dt.date | None, Query(description="Before this date (exclusive).", examples=["2020-01-01"])
-    ] = None,
+    start: StartQuery = None,
+    end: EndQuery = None,
     category: Annotated[
         list[str],
         Query(
@@ -88,14 +74,7 @@ def list_milestones(
             max_length=200,
         ),
     ] = None,
-    fields: Annotated[
-        str | None,
-        Query(
-            description="Comma-separated fields to return; `slug` is always included.",
-            examples=["title,date,category"],
-            max_length=500,
-        ),
-    ] = None,
+    fields: Annotated[str | None, fields_query("title,date,category")] = None,
     format_: FormatQuery = None,
 ) -> Response:
     """Milestones matching the filters, in date order by default (or all as CSV/NDJSON)."""
@@ -111,16 +90,15 @@ def list_milestones(
     )
     keys = parse_sort(sort, service.SORTABLE, service.DEFAULT_SORT)
     selected = service.parse_fields(fields)
-    fmt = negotiate(request, format_)
-    if fmt != "json":
-        rows = paged_rows(
-            lambda cursor: service.list_milestones(
-                session, provenance, filters, keys, export_page(cursor), selected
-            )
-        )
-        return respond_rows(request, fmt, rows, selected, "milestones", provenance)
-    body = service.list_milestones(session, provenance, filters, keys, page, selected)
-    return JSONBody(body, headers={**VARY_ACCEPT, "Link": page_links(request, body)})
+    return list_response(
+        request,
+        format_,
+        lambda p: service.list_milestones(session, provenance, filters, keys, p, selected),
+        page,
+        selected,
+        "milestones",
+        provenance,
+    )
 
 
 @router.get(
@@ -137,14 +115,7 @@ def get_milestone(
         str,
         Path(max_length=200, description="Milestone slug.", examples=["attention-is-all-you-need"]),
     ],
-    fields: Annotated[
-        str | None,
-        Query(
-            description="Comma-separated fields to return; `slug` is always included.",
-            examples=["title,date,models"],
-            max_length=500,
-        ),
-    ] = None,
+    fields: Annotated[str | None, fields_query("title,date,models")] = None,
 ) -> JSONBody:
     """One milestone with its related models embedded and its references."""
     selected = service.parse_fields(fields)

@@ -2,25 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import Response
 
 from api.db import SessionDep
 from api.errors import InvalidParameterError, problem_responses
-from api.formats import (
-    VARY_ACCEPT,
-    FormatQuery,
-    download_responses,
-    export_page,
-    negotiate,
-    paged_rows,
-    respond_rows,
-)
-from api.http import JSONBody, page_links
+from api.formats import FormatQuery, download_responses, list_response
+from api.http import JSONBody
 from api.pagination import parse_sort
-from api.routes.deps import PageDep, ProvenanceDep
+from api.routes.deps import PageDep, ProvenanceDep, fields_query
 from api.routes.model_params import model_filters
 from api.schemas.common import Page
 from api.schemas.ml_model import MLModelPublic, MLModelSummary, ModelFacets
@@ -33,14 +25,6 @@ FiltersDep = Annotated[ModelFilters, Depends(model_filters)]
 SlugPath = Annotated[
     str, Path(description="The model's slug.", examples=["gpt-3-175b-davinci"], max_length=200)
 ]
-
-
-def _fields_query(default: str) -> Any:
-    return Query(
-        description=f"Comma-separated fields to return ({default}); `slug` is always included.",
-        examples=["name,publication_date,parameters"],
-        max_length=2000,
-    )
 
 
 @router.get(
@@ -66,23 +50,23 @@ def list_models(
             max_length=500,
         ),
     ] = None,
-    fields: Annotated[str | None, _fields_query("default: all but long notes")] = None,
+    fields: Annotated[
+        str | None, fields_query("name,publication_date,parameters", "all but long notes")
+    ] = None,
     format_: FormatQuery = None,
 ) -> Response:
     """Notable ML models matching the filters, one page at a time (or all as CSV/NDJSON)."""
     keys = parse_sort(sort, service.SORTABLE, service.DEFAULT_SORT)
     selected = service.parse_fields(fields, service.SUMMARY_FIELDS)
-    fmt = negotiate(request, format_)
-    if fmt != "json":
-        rows = paged_rows(
-            lambda cursor: service.list_models(
-                session, provenance, filters, keys, export_page(cursor), selected
-            )
-        )
-        return respond_rows(request, fmt, rows, selected, "models", provenance)
-    body = service.list_models(session, provenance, filters, keys, page, selected)
-    links = page_links(request, body)
-    return JSONBody(body, headers={**VARY_ACCEPT, "Link": links})
+    return list_response(
+        request,
+        format_,
+        lambda p: service.list_models(session, provenance, filters, keys, p, selected),
+        page,
+        selected,
+        "models",
+        provenance,
+    )
 
 
 @router.get(
@@ -127,7 +111,7 @@ def get_model(
     session: SessionDep,
     provenance: ProvenanceDep,
     slug: SlugPath,
-    fields: Annotated[str | None, _fields_query("default: all")] = None,
+    fields: Annotated[str | None, fields_query("name,publication_date,parameters")] = None,
 ) -> JSONBody:
     """One model with every field of the source, its organizations, domains and countries."""
     selected = service.parse_fields(fields, service.DETAIL_FIELDS)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
@@ -10,17 +9,8 @@ from fastapi.responses import Response
 
 from api.db import SessionDep
 from api.errors import problem_responses
-from api.formats import (
-    VARY_ACCEPT,
-    FormatQuery,
-    download_responses,
-    export_page,
-    negotiate,
-    paged_rows,
-    respond_rows,
-)
-from api.http import JSONBody, page_links
-from api.routes.deps import PageDep, ProvenanceDep
+from api.formats import FormatQuery, download_responses, list_response
+from api.routes.deps import EndQuery, PageDep, ProvenanceDep, StartQuery, fields_query
 from api.schemas.common import Page
 from api.schemas.milestones import TimelineItem
 from api.services import timeline as service
@@ -40,13 +30,8 @@ def get_timeline(
     session: SessionDep,
     provenance: ProvenanceDep,
     page: PageDep,
-    start: Annotated[
-        dt.date | None,
-        Query(description="On or after this date (inclusive).", examples=["2012-01-01"]),
-    ] = None,
-    end: Annotated[
-        dt.date | None, Query(description="Before this date (exclusive).", examples=["2023-01-01"])
-    ] = None,
+    start: StartQuery = None,
+    end: EndQuery = None,
     milestones: Annotated[bool, Query(description="Include milestones.", examples=[True])] = True,
     models: Annotated[
         service.ModelSelection,
@@ -64,26 +49,18 @@ def get_timeline(
             max_length=100,
         ),
     ] = None,
-    fields: Annotated[
-        str | None,
-        Query(
-            description="Comma-separated fields to return; `slug` is always included.",
-            examples=["kind,date,title"],
-            max_length=500,
-        ),
-    ] = None,
+    fields: Annotated[str | None, fields_query("kind,date,title")] = None,
     format_: FormatQuery = None,
 ) -> Response:
     """One chronological feed for drawing a timeline from a single request (or CSV/NDJSON)."""
     filters = service.TimelineFilters(start=start, end=end, milestones=milestones, models=models)
     selected = service.parse_fields(fields)
-    fmt = negotiate(request, format_)
-    if fmt != "json":
-        rows = paged_rows(
-            lambda cursor: service.timeline(
-                session, provenance, filters, sort, export_page(cursor), selected
-            )
-        )
-        return respond_rows(request, fmt, rows, selected, "timeline", provenance)
-    body = service.timeline(session, provenance, filters, sort, page, selected)
-    return JSONBody(body, headers={**VARY_ACCEPT, "Link": page_links(request, body)})
+    return list_response(
+        request,
+        format_,
+        lambda p: service.timeline(session, provenance, filters, sort, p, selected),
+        page,
+        selected,
+        "timeline",
+        provenance,
+    )
