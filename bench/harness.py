@@ -298,6 +298,22 @@ class ProfileSummary:
     samples: int
     by_layer: list[tuple[str, float]]
     top_functions: list[tuple[str, float]]
+    top_self: list[tuple[str, float]]
+
+
+# Frames on the way into every request or thread: entry points, not findings.
+_ENTRY_POINTS = (
+    "<module>",
+    "Thread._bootstrap",
+    "WorkerThread.run",
+    "Runner.run",
+    "asyncio_run",
+    "Server.run",
+    "run (uvicorn/main.py",
+    "(api/cli.py",
+    "run_until_complete",
+    "_run_sync_endpoint",
+)
 
 
 def _frame_name(frame: str) -> str:
@@ -311,11 +327,13 @@ def _frame_name(frame: str) -> str:
 
 
 def summarize_profile(raw: Path, top: int = 12) -> ProfileSummary:
-    """Busy samples by layer (the innermost matching frame decides) and the functions
-    most often on the stack (inclusive share, without the entry points)."""
+    """Busy samples by layer (the innermost matching frame decides), the functions most
+    often on the stack (inclusive share, entry points left out) and the innermost
+    frames (self share)."""
     busy = 0
     layers: Counter[str] = Counter()
     inclusive: Counter[str] = Counter()
+    leaves: Counter[str] = Counter()
     for line in raw.read_text().splitlines():
         stack, _, count_text = line.rpartition(" ")
         if not stack or not count_text.isdigit():
@@ -332,11 +350,14 @@ def summarize_profile(raw: Path, top: int = 12) -> ProfileSummary:
                 layer = group
                 break
         layers[layer] += count
+        leaves[_frame_name(frames[-1])] += count
         for name in {_frame_name(f) for f in frames}:
-            inclusive[name] += count
+            if not any(entry in name for entry in _ENTRY_POINTS):
+                inclusive[name] += count
     share = (lambda n: 100.0 * n / busy) if busy else (lambda n: 0.0)
-    # Frames on (nearly) every stack are entry points (the server loop), not findings.
-    functions = [(name, share(n)) for name, n in inclusive.most_common() if share(n) < 90]
     return ProfileSummary(
-        busy, [(name, share(n)) for name, n in layers.most_common()], functions[:top]
+        busy,
+        [(name, share(n)) for name, n in layers.most_common()],
+        [(name, share(n)) for name, n in inclusive.most_common(top)],
+        [(name, share(n)) for name, n in leaves.most_common(8)],
     )

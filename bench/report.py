@@ -14,6 +14,7 @@ from bench.compare import (
     Comparison,
     Measurement,
 )
+from bench.harness import ProfileSummary
 from bench.scale import QUERIES, SizeResult
 
 SERVERS = (
@@ -318,7 +319,8 @@ def render(context: Context, comparison: Comparison, sizes: list[SizeResult]) ->
             "of the server during a separate wrk run of the list page, after the measured "
             "runs. *By layer*: the innermost frame of a known layer decides where a sample "
             "goes. *Functions*: the share of samples with the function on the stack "
-            "(entry points on nearly every stack left out).",
+            "(thread and server entry points left out). *Self*: the share of samples in "
+            "which the frame was the innermost.",
             "",
         ]
         for name, summary in comparison.profiles.items():
@@ -327,16 +329,25 @@ def render(context: Context, comparison: Comparison, sizes: list[SizeResult]) ->
                 ["layer", "share"], [[layer, f"{share:.0f}%"] for layer, share in summary.by_layer]
             )
             out += [""]
-            out += _table(
-                ["function (inclusive)", "share"],
-                [[f"`{fn}`", f"{share:.0f}%"] for fn, share in summary.top_functions],
-            )
-            out += [""]
+            out += _functions(summary)
     out += _scale_section(sizes)
     notes = limits(context, comparison, sizes)
     if notes:
         out += ["## What limits the targets not met", "", *notes]
     return "\n".join(out).rstrip() + "\n"
+
+
+def _functions(summary: ProfileSummary) -> list[str]:
+    out = _table(
+        ["function (inclusive)", "share"],
+        [[f"`{fn}`", f"{share:.0f}%"] for fn, share in summary.top_functions],
+    )
+    out += [""]
+    out += _table(
+        ["innermost frame (self)", "share"],
+        [[f"`{fn}`", f"{share:.0f}%"] for fn, share in summary.top_self],
+    )
+    return [*out, ""]
 
 
 def _scale_section(sizes: list[SizeResult]) -> list[str]:
@@ -416,11 +427,7 @@ def _scale_section(sizes: list[SizeResult]) -> list[str]:
             ["layer", "share"], [[layer, f"{share:.0f}%"] for layer, share in summary.by_layer]
         )
         out += [""]
-        out += _table(
-            ["function (inclusive)", "share"],
-            [[f"`{fn}`", f"{share:.0f}%"] for fn, share in summary.top_functions],
-        )
-        out += [""]
+        out += _functions(summary)
     return out
 
 
