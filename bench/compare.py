@@ -328,7 +328,8 @@ def run(
                     connections=connections,
                     headers=headers,
                 )
-            for index in range(rounds):
+            # The list page carries the targets: more rounds for it.
+            for index in range(max(rounds, 5) if request == "list" and rounds > 1 else rounds):
                 shift = index % len(cells)
                 for running, path, headers in cells[shift:] + cells[:shift]:
                     runs[running.name].append(
