@@ -461,7 +461,8 @@ def limits(context: Context, comparison: Comparison, sizes: list[SizeResult]) ->
         goal = 1000 / (5 * datasette.result.requests_per_second)
         floor_ms = 1000 / floor.result.requests_per_second
         text = (
-            f"**List page without the response cache** ({targets[2].measured}): a request "
+            f"**List page without the response cache** ({targets[2].measured.split(' ')[0]} "
+            "Datasette's throughput): a request "
             f"takes about {per_request:.2f} ms of the server's core; 5 times Datasette "
             f"allows {goal:.2f} ms (the bare framework, the floor, takes {floor_ms:.2f} ms)."
         )
@@ -491,11 +492,11 @@ def limits(context: Context, comparison: Comparison, sizes: list[SizeResult]) ->
                 "SQLAlchemy, one Python row each with its date parsed into a `datetime.date`, "
                 "before NumPy sees them (`api/services/trend_queries.py`, `fetch_series`)."
             )
-            if largest.trend_profile and largest.trend_profile.top_functions:
+            if largest.trend_profile and largest.trend_profile.top_self:
                 top = ", ".join(
-                    f"`{fn}` {share:.0f}%" for fn, share in largest.trend_profile.top_functions[:5]
+                    f"`{fn}` {share:.0f}%" for fn, share in largest.trend_profile.top_self[:4]
                 )
-                text += f" Profile (above): {top}."
+                text += f" Innermost frames in the profile above: {top}."
             text += (
                 " Reading the dates as text and converting the whole column with NumPy, "
                 "or computing the fit's sums in SQL, would remove most of it. Cached, the "

@@ -17,6 +17,7 @@ import argparse
 import datetime as dt
 import json
 import os
+import pickle
 import platform
 import subprocess
 import sys
@@ -33,6 +34,7 @@ from bench.harness import ROOT, check_cores, ensure_tool
 from bench.report import Context, render
 
 OUTPUT = ROOT / "docs" / "benchmarks.md"
+RAW = ROOT / "bench" / "results" / "raw"  # git-ignored: the measurements of each run
 COMMAND = "bench/run.sh"
 
 
@@ -107,7 +109,15 @@ def main(argv: list[str] | None = None) -> int:
         default=120.0,
         help="wait up to this many seconds for an idle machine first",
     )
+    parser.add_argument(
+        "--render", type=Path, help="only write the document from a saved run's measurements"
+    )
     args = parser.parse_args(argv)
+    if args.render:
+        context, comparison, scaled = pickle.loads(args.render.read_bytes())
+        args.output.write_text(render(context, comparison, scaled), encoding="utf-8")
+        _log(f"wrote {args.output} from {args.render}")
+        return 0
     if args.quick:
         args.sizes, args.seconds, args.warmup, args.rounds = "10000", 2.0, 1.0, 1
 
@@ -158,6 +168,10 @@ def main(argv: list[str] | None = None) -> int:
         load_after=_loadavg(),
         import_rss=_import_costs(),
     )
+    RAW.mkdir(parents=True, exist_ok=True)
+    raw = RAW / f"run-{started.strftime('%Y%m%dT%H%M%SZ')}.pickle"
+    raw.write_bytes(pickle.dumps((context, comparison, scaled)))
+    _log(f"measurements saved in {raw} (re-render with --render {raw})")
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(render(context, comparison, scaled), encoding="utf-8")
     _log(f"wrote {args.output} in {elapsed / 60:.1f} min")
