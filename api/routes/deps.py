@@ -88,3 +88,12 @@ EndQuery = Annotated[
     dt.date | None,
     Query(description="Before this date (exclusive, ISO 8601).", examples=["2023-01-01"]),
 ]
+
+DomainQuery = Annotated[
+    list[str],
+    Query(description="Domain name or slug; repeat for any of.", examples=[["Language"]]),
+]
+OrganizationQuery = Annotated[
+    list[str],
+    Query(description="Organization name or slug; repeat for any of.", examples=[["OpenAI"]]),
+]

@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import Query
 
 from api.errors import InvalidParameterError
+from api.routes.deps import DomainQuery, OrganizationQuery
 from api.services.model_filters import RANGE_FIELDS, ModelFilters
 from api.services.models import HAS_FIELDS
 
@@ -39,14 +40,8 @@ def model_filters(
             max_length=200, description="Case-insensitive search in model names.", examples=["gpt"]
         ),
     ] = None,
-    domain: Annotated[
-        list[str],
-        Query(description="Domain name or slug; repeat for any of.", examples=[["Language"]]),
-    ] = [],  # noqa: B006 - FastAPI copies defaults
-    organization: Annotated[
-        list[str],
-        Query(description="Organization name or slug; repeat for any of.", examples=[["OpenAI"]]),
-    ] = [],  # noqa: B006
+    domain: DomainQuery = [],  # noqa: B006 - FastAPI copies defaults
+    organization: OrganizationQuery = [],  # noqa: B006
     country: Annotated[
         list[str],
         Query(

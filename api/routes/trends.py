@@ -19,7 +19,7 @@ from api.formats import (
     respond_rows,
 )
 from api.http import JSONBody
-from api.routes.deps import ProvenanceDep
+from api.routes.deps import DomainQuery, OrganizationQuery, ProvenanceDep
 from api.schemas.trends import (
     BreakpointResponse,
     CompareResponse,
@@ -54,14 +54,8 @@ def trend_query(
         dt.date | None,
         Query(description="Published before (exclusive, ISO 8601).", examples=["2025-01-01"]),
     ] = None,
-    domain: Annotated[
-        list[str],
-        Query(description="Domain name or slug; repeat for any of.", examples=[["Language"]]),
-    ] = [],  # noqa: B006 - FastAPI copies defaults
-    organization: Annotated[
-        list[str],
-        Query(description="Organization name or slug; repeat for any of.", examples=[["OpenAI"]]),
-    ] = [],  # noqa: B006
+    domain: DomainQuery = [],  # noqa: B006 - FastAPI copies defaults
+    organization: OrganizationQuery = [],  # noqa: B006
     frontier: Annotated[
         bool | None,
         Query(
