@@ -66,8 +66,9 @@ class MilestoneSource:
         """Insert eras (ids by start date) and milestones (ids by date, slug) with their links."""
         eras = sorted(self.eras, key=lambda era: era.start_date)
         era_ids = {era.slug: index for index, era in enumerate(eras, start=1)}
-        connection.execute(
-            insert(Era),
+        _insert(
+            connection,
+            Era,
             [{**era.model_dump(exclude={"references"}), "id": era_ids[era.slug]} for era in eras],
         )
         _insert(
@@ -110,7 +111,7 @@ class MilestoneSource:
                 {"milestone_id": milestone_id, "key": key, "value": value}
                 for key, value in sorted(m.facts.items())
             ]
-        connection.execute(insert(Milestone), milestone_rows)
+        _insert(connection, Milestone, milestone_rows)
         for table, table_rows in rows.items():
             _insert(connection, table, table_rows)
         return {
