@@ -8,8 +8,8 @@ from collections.abc import Sequence
 
 
 def _migrate(args: argparse.Namespace) -> int:
-    from api import migrate
     from api.config import get_settings
+    from api.db import migrate
 
     url = get_settings().database_url
     if args.revision_down:
@@ -47,7 +47,7 @@ def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     uvicorn.run(
-        "api.main:app",
+        "api.app:app",
         host=args.host,
         port=args.port,
         workers=args.workers,

@@ -127,7 +127,7 @@ def _our_app(env: dict[str, str], url: str) -> tuple[list[str], dict[str, str]]:
 
 
 def _seed(workdir: Path) -> str:
-    from api.migrate import upgrade
+    from api.db.migrate import upgrade
     from seed.loader import load_seed
 
     url = f"sqlite:///{workdir / 'service.sqlite3'}"
@@ -141,7 +141,7 @@ def probe_cost(database: Path, reads: int = 20_000) -> float:
     import asyncio
     import time
 
-    from api.cache import SQLiteGenerationProbe
+    from api.http.response_cache import SQLiteGenerationProbe
 
     probe = SQLiteGenerationProbe(database)
 

@@ -1,7 +1,7 @@
 """The seed CSV as one flat SQLite table, for Datasette to serve in the benchmark.
 
 The table holds the same rows, ids, slugs and values as the service's database: the
-CSV is read with the service's own parser (``seed.epoch``), slugs come from the same
+CSV is read with the service's own parser (``seed.sources.epoch``), slugs come from the same
 function and ids follow the same order (publication date, then slug). Multi-valued
 columns become JSON arrays, which Datasette filters with ``__arraycontains`` and
 counts with ``_facet_array``.
@@ -13,8 +13,8 @@ import json
 import sqlite3
 from pathlib import Path
 
-from seed import epoch
 from seed.slugs import assign_unique_slugs
+from seed.sources import epoch
 
 LIST_FIELDS = tuple(column.field for column in epoch.LIST_COLUMNS)
 SCALAR_FIELDS = tuple(column.field for column in epoch.SCALAR_COLUMNS)

@@ -313,7 +313,8 @@ def render(context: Context, comparison: Comparison, sizes: list[SizeResult]) ->
         "",
         "### How the cache stays correct and what it costs",
         "",
-        "`api/cache.py` is a pure ASGI middleware, innermost (inside ETag, gzip and CORS). "
+        "`api/http/response_cache.py` is a pure ASGI middleware, innermost "
+        "(inside ETag, gzip and CORS). "
         "Each `/v1` GET first reads `data_version` and `loaded_at` of the single "
         "`data_release` row; the loader rewrites that row in the same transaction as the "
         "data, only when the data changes, so the pair names exactly one state of the "
@@ -490,7 +491,7 @@ def limits(context: Context, comparison: Comparison, sizes: list[SizeResult]) ->
                 f"computed again: p50 {_ms(trend.computed.p50)} ms): the fit reads every "
                 "model of the window with a positive value (about 60% of them) through "
                 "SQLAlchemy, one Python row each with its date parsed into a `datetime.date`, "
-                "before NumPy sees them (`api/services/trend_queries.py`, `fetch_series`)."
+                "before NumPy sees them (`api/trends/series.py`, `fetch_series`)."
             )
             if largest.trend_profile and largest.trend_profile.top_self:
                 top = ", ".join(

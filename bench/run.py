@@ -79,7 +79,7 @@ import numpy
 steps.append(("+ NumPy", rss()))
 import scipy.stats
 steps.append(("+ scipy.stats", rss()))
-import api.main
+import api.app
 steps.append(("+ the application", rss()))
 print(json.dumps(steps))
 """

@@ -55,7 +55,7 @@ QUERIES = ("list", "cursor, depth 50", "cursor, deep", "facets", "trend")
 _LOAD_SCRIPT = """
 import json, resource, sys, time
 from pathlib import Path
-from api.migrate import upgrade
+from api.db.migrate import upgrade
 from seed.loader import load_seed
 url, seed_dir = sys.argv[1], Path(sys.argv[2])
 upgrade(url)

@@ -38,7 +38,7 @@ from collections.abc import Iterator, Sequence
 from itertools import accumulate
 from pathlib import Path
 
-from seed.epoch import FILE_NAME
+from seed.sources.epoch import FILE_NAME
 
 REAL_SEED_DIR = Path(__file__).resolve().parent.parent / "seed" / "data"
 ERAS_FILE = "eras.toml"

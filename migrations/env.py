@@ -5,12 +5,12 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Connection
 
-import api.models
+import api.tables
 from api.config import get_settings
-from api.db import is_sqlite
-from api.writable import make_writable_engine
+from api.db.engine import is_sqlite
+from api.db.writable import make_writable_engine
 
-target_metadata = api.models.metadata
+target_metadata = api.tables.metadata
 
 
 def _url() -> str:

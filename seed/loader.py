@@ -19,8 +19,8 @@ from typing import Any, Protocol
 from sqlalchemy import Connection, Table, insert, inspect, select
 from sqlmodel import col
 
-from api.models import DataRelease, DataSource, metadata
-from api.writable import make_writable_engine
+from api.db.writable import make_writable_engine
+from api.tables import DataRelease, DataSource, metadata
 from seed.errors import SeedError, SeedIssue
 
 LOADER_VERSION = 1
@@ -100,8 +100,8 @@ def compute_data_version(files: Sequence[Path]) -> str:
 
 def default_sources(seed_dir: Path) -> list[SeedSource]:
     """Every data set shipped in ``seed_dir``, in write order."""
-    from seed.epoch_source import EpochSource
-    from seed.milestones_source import MilestoneSource
+    from seed.sources.epoch_writer import EpochSource
+    from seed.sources.timeline_writer import MilestoneSource
 
     epoch = EpochSource(seed_dir)
     # With invalid model rows, links to their slugs would be reported too: skip that echo.

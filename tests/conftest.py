@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from fastapi import FastAPI
 
+from api.app import create_app
 from api.config import Settings
-from api.main import create_app
-from api.migrate import upgrade
+from api.db.migrate import upgrade
 from seed.loader import load_seed
 from tests.backends import fresh_database
 

@@ -64,7 +64,7 @@ def test_seed_blocked_by_a_reader_fails_cleanly(
     from sqlalchemy import text
     from sqlmodel import Session
 
-    from api.db import make_engine
+    from api.db.engine import make_engine
 
     assert main(["migrate"]) == 0
     assert main(["seed", "--seed-dir", str(SAMPLE_DIR)]) == 0

@@ -19,9 +19,9 @@ import jsonschema_rs
 import pytest
 from fastapi.testclient import TestClient
 
+from api.app import create_app
 from api.config import Settings
-from api.main import create_app
-from api.openapi_examples import example_url, load_recorded, param_example
+from api.http.examples import example_url, load_recorded, param_example
 
 PROBLEM = "application/problem+json"
 PROBLEM_REF = "#/components/schemas/Problem"
@@ -105,7 +105,7 @@ def test_success_response_has_a_schema_and_an_example(path: str, operation: dict
     item = _list_item_schema(schema)
     candidates = [media, schema, _resolve(schema)] + ([item] if item is not None else [])
     assert any(_has_example(c) for c in candidates), (
-        f"{path}: no example for the 200 response; record one: python -m api.openapi_examples"
+        f"{path}: no example for the 200 response; record one: python -m api.http.examples"
     )
 
 
@@ -121,7 +121,7 @@ def test_recorded_examples_match_the_schemas(path: str, operation: dict[str, Any
     schema = _json_schema(operation)
     validator = jsonschema_rs.Draft202012Validator({**schema, "components": DOCUMENT["components"]})
     errors = [e.message for e in validator.iter_errors(RECORDED[operation_id])]
-    assert not errors, f"{operation_id}: {errors[:3]}; record again: python -m api.openapi_examples"
+    assert not errors, f"{operation_id}: {errors[:3]}; record again: python -m api.http.examples"
 
 
 @by_operation

@@ -25,7 +25,7 @@ import httpx
 import pytest
 from sqlalchemy import create_engine, text
 
-from api.migrate import upgrade
+from api.db.migrate import upgrade
 from seed.loader import load_seed
 from tests.backends import require
 from tests.conftest import SAMPLE_DIR

@@ -24,10 +24,10 @@ import pytest
 from sqlalchemy import Connection
 from sqlmodel import Session, col, select
 
-from api.db import make_engine
-from api.migrate import upgrade
-from api.models import MLModel
-from api.services.meta import current_data_version
+from api.db.engine import make_engine
+from api.db.migrate import upgrade
+from api.provenance import current_data_version
+from api.tables import MLModel
 from seed.loader import SeedSource, WriteContext, default_sources, load_seed
 from tests.backends import fresh_database, require
 from tests.conftest import SAMPLE_DIR

@@ -11,10 +11,10 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from api.migrate import upgrade
+from api.db.migrate import upgrade
 from bench import synthetic
-from seed.epoch import FILE_NAME
 from seed.loader import load_seed
+from seed.sources.epoch import FILE_NAME
 from tests.conftest import ROOT, make_client
 
 ROWS = 2000

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
-from api.migrate import upgrade
+from api.db.migrate import upgrade
 from seed.errors import SeedError
 from seed.loader import load_seed
 from tests.conftest import SAMPLE_DIR, SEED_DIR
@@ -105,7 +105,7 @@ def test_failure_while_writing_rolls_back(empty_url: str, tmp_path: Path) -> Non
     load_seed(empty_url, SAMPLE_DIR)
     before = snapshot(empty_url)
 
-    from seed.epoch_source import EpochSource
+    from seed.sources.epoch_writer import EpochSource
 
     class Failing(EpochSource):
         def write(self, connection, context):  # type: ignore[no-untyped-def]

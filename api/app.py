@@ -1,0 +1,84 @@
+"""The application factory. ``app`` is what uvicorn serves."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import Depends, FastAPI
+
+from api import __version__
+from api.config import Settings, get_settings
+from api.db.engine import make_engine
+from api.http.docs import install_docs
+from api.http.examples import install_examples
+from api.http.install import install_http_middleware
+from api.http.params import reject_unknown_params
+from api.http.problems import install_error_handlers
+from api.http.response_cache import install_response_cache
+from api.resources.eras import routes as eras
+from api.resources.health import routes as health
+from api.resources.meta import routes as meta
+from api.resources.milestones import routes as milestones
+from api.resources.models import routes as models
+from api.resources.timeline import routes as timeline
+from api.trends import routes as trends
+
+DESCRIPTION = """\
+Read-only data on the history and scaling of deep learning: notable models with
+their parameters, training compute and dataset sizes; a curated timeline; trend
+statistics.
+
+Data: Epoch AI, 'Data on Notable AI Models', https://epoch.ai/data/notable-ai-models,
+CC BY 4.0.
+"""
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the application; the database engine is created in the lifespan."""
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        engine = make_engine(
+            settings.database_url,
+            read_only=True,
+            connect_timeout=settings.db_connect_timeout_seconds,
+            statement_timeout_ms=settings.db_statement_timeout_ms,
+        )
+        app.state.engine = engine
+        try:
+            yield
+        finally:
+            engine.dispose()
+
+    app = FastAPI(
+        title="Deep Learning Evolution API",
+        version=__version__,
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        separate_input_output_schemas=False,
+        dependencies=[Depends(reject_unknown_params)],
+        license_info={"name": "Code: MIT; data: CC BY 4.0 (Epoch AI)"},
+        docs_url=None,  # served from local assets by install_docs
+        redoc_url=None,
+    )
+    app.state.settings = settings
+    install_error_handlers(app)
+    # Innermost first: the response cache, then the HTTP layer (ETag, gzip, CORS) around it.
+    install_response_cache(app, settings)
+    install_http_middleware(app, settings)
+    install_docs(app)
+    install_examples(app)
+    app.include_router(health.router)
+    app.include_router(models.router)
+    app.include_router(milestones.router)
+    app.include_router(eras.router)
+    app.include_router(timeline.router)
+    app.include_router(trends.router)
+    app.include_router(trends.stats_router)
+    app.include_router(meta.router)
+    return app
+
+
+app = create_app()

@@ -1,0 +1,53 @@
+"""``/v1/eras``: the named eras of deep learning."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Request
+
+from api.db.engine import SessionDep
+from api.errors import problem_responses
+from api.http.deps import ProvenanceDep, fields_query
+from api.http.responses import JSONBody, page_response
+from api.listing.params import pick, select_fields
+from api.listing.schemas import Page
+from api.resources.eras import service
+from api.resources.milestones.schemas import EraDetail, EraPublic
+
+router = APIRouter(prefix="/v1/eras", tags=["eras"])
+
+FieldsQuery = Annotated[str | None, fields_query("name,start_date,end_date")]
+
+
+@router.get(
+    "",
+    operation_id="list_eras",
+    summary="List eras",
+    response_model=Page[EraPublic],
+    responses=problem_responses(400, 422, 503),
+)
+def list_eras(
+    request: Request, session: SessionDep, provenance: ProvenanceDep, fields: FieldsQuery = None
+) -> JSONBody:
+    """Every era, in date order, with its boundaries' source and counts."""
+    selected = select_fields(fields, service.FIELDS, service.FIELDS)
+    return page_response(request, service.list_eras(session, provenance, selected))
+
+
+@router.get(
+    "/{slug}",
+    operation_id="get_era",
+    summary="Get one era",
+    response_model=EraDetail,
+    responses=problem_responses(400, 404, 422, 503),
+)
+def get_era(
+    session: SessionDep,
+    provenance: ProvenanceDep,
+    slug: Annotated[str, Path(max_length=100, description="Era slug.", examples=["deep-learning"])],
+    fields: FieldsQuery = None,
+) -> JSONBody:
+    """One era with its milestones and the number of models published in it."""
+    selected = select_fields(fields, service.DETAIL_FIELDS, service.DETAIL_FIELDS)
+    return JSONBody(pick(service.get_era(session, provenance, slug), selected))

@@ -1,0 +1,131 @@
+"""Eras: their windows, milestones and model counts."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import and_, func, select
+from sqlmodel import Session, col
+
+from api.errors import NotFoundError
+from api.listing.params import pick
+from api.provenance import Provenance
+from api.tables import Era, EraReference, Milestone, MLModel
+
+
+@dataclass(frozen=True)
+class EraWindow:
+    """An era's slug, name and [start_date, end_date) window (end None: open-ended)."""
+
+    slug: str
+    name: str
+    start_date: dt.date
+    end_date: dt.date | None
+
+
+def era_windows(session: Session) -> list[EraWindow]:
+    """Every era in date order."""
+    rows = session.execute(
+        select(col(Era.slug), col(Era.name), col(Era.start_date), col(Era.end_date)).order_by(
+            col(Era.start_date)
+        )
+    )
+    return [EraWindow(*row) for row in rows]
+
+
+def _references(session: Session, era_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+    rows = session.execute(
+        select(EraReference)
+        .where(col(EraReference.era_id).in_(era_ids))
+        .order_by(col(EraReference.era_id), col(EraReference.position))
+    ).scalars()
+    out: dict[int, list[dict[str, Any]]] = {}
+    for ref in rows:
+        out.setdefault(ref.era_id, []).append(
+            {"title": ref.title, "doi": ref.doi, "arxiv": ref.arxiv, "url": ref.url}
+        )
+    return out
+
+
+def _model_count(session: Session, era: Era) -> int:
+    window = [col(MLModel.publication_date) >= era.start_date]
+    if era.end_date is not None:
+        window.append(col(MLModel.publication_date) < era.end_date)
+    total: int = session.execute(
+        select(func.count()).select_from(MLModel).where(and_(*window))
+    ).scalar_one()
+    return total
+
+
+def _era_json(session: Session, era: Era, references: list[dict[str, Any]]) -> dict[str, Any]:
+    assert era.id is not None
+    milestones = session.execute(
+        select(func.count()).select_from(Milestone).where(col(Milestone.era_id) == era.id)
+    ).scalar_one()
+    return {
+        "slug": era.slug,
+        "name": era.name,
+        "start_date": era.start_date,
+        "end_date": era.end_date,
+        "summary": era.summary,
+        "boundary_source": era.boundary_source,
+        "references": references,
+        "milestone_count": milestones,
+        "model_count": _model_count(session, era),
+    }
+
+
+FIELDS = (
+    "slug",
+    "name",
+    "start_date",
+    "end_date",
+    "summary",
+    "boundary_source",
+    "references",
+    "milestone_count",
+    "model_count",
+)
+DETAIL_FIELDS = (*FIELDS, "milestones")
+
+
+def list_eras(
+    session: Session, provenance: Provenance, fields: Sequence[str] = FIELDS
+) -> dict[str, Any]:
+    """Every era with its counts, in date order (one page: there are few)."""
+    eras = list(session.execute(select(Era).order_by(col(Era.start_date))).scalars())
+    references = _references(session, [era.id for era in eras if era.id is not None])
+    items = [pick(_era_json(session, era, references.get(era.id or 0, [])), fields) for era in eras]
+    return {
+        "items": items,
+        "total": len(items),
+        "limit": len(items),
+        "offset": 0,
+        "next_cursor": None,
+        "meta": provenance.as_meta(),
+    }
+
+
+def get_era(session: Session, provenance: Provenance, slug: str) -> dict[str, Any]:
+    """One era with its milestones (in date order) and model count."""
+    era = session.execute(select(Era).where(col(Era.slug) == slug)).scalar_one_or_none()
+    if era is None or era.id is None:
+        raise NotFoundError(f"No era with slug {slug!r}.")
+    body = _era_json(session, era, _references(session, [era.id]).get(era.id, []))
+    milestones = session.execute(
+        select(
+            col(Milestone.slug),
+            col(Milestone.date),
+            col(Milestone.date_precision),
+            col(Milestone.title),
+            col(Milestone.category),
+        )
+        .where(col(Milestone.era_id) == era.id)
+        .order_by(col(Milestone.date), col(Milestone.id))
+    )
+    body["milestones"] = [dict(row._mapping) for row in milestones]
+    body["meta"] = provenance.as_meta()
+    return body

@@ -1,0 +1,133 @@
+"""Response schemas of ``/v1/milestones``, ``/v1/eras`` and ``/v1/timeline``."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from api.listing.schemas import MetaInfo
+
+
+def _opt(description: str) -> Any:
+    return Field(default=None, description=description)
+
+
+class ReferencePublic(BaseModel):
+    """A paper or announcement: a title and at least one of DOI, arXiv id, URL."""
+
+    title: str = Field(description="Title of the publication or announcement.")
+    doi: str | None = Field(description="DOI, e.g. 10.1109/5.726791.")
+    arxiv: str | None = Field(description="arXiv identifier, e.g. 1706.03762.")
+    url: str | None = Field(description="Official URL.")
+
+
+class EraRef(BaseModel):
+    """The era an event belongs to."""
+
+    slug: str = Field(description="Era slug.", examples=["large-scale"])
+    name: str = Field(description="Era name.")
+
+
+class RelatedModel(BaseModel):
+    """A model of ``/v1/models`` that a milestone is about."""
+
+    slug: str = Field(description="Model slug.")
+    name: str = Field(description="Model name.")
+    publication_date: dt.date = Field(description="Publication date.")
+    parameters: float | None = Field(description="Parameters (count).")
+    training_compute_flop: float | None = Field(description="Training compute, FLOP.")
+    training_dataset_size: float | None = Field(description="Training dataset size, datapoints.")
+
+
+class MilestoneBase(BaseModel):
+    """A curated event of deep learning's history. ``fields=`` may select a subset."""
+
+    slug: str = Field(description="Stable identifier.", examples=["attention-is-all-you-need"])
+    date: dt.date | None = _opt("When it happened (ISO 8601), to the stated precision.")
+    date_precision: str | None = _opt(
+        "Precision of `date`: 'year' (written YYYY-01-01), 'month' (YYYY-MM-01) or 'day'."
+    )
+    title: str | None = _opt("Short title.")
+    summary: str | None = _opt("One to three sentences, written for this service.")
+    category: str | None = _opt(
+        "architecture, training-method, dataset, benchmark, competition, hardware, "
+        "model-release, product, paper, theory or software."
+    )
+    era: EraRef | None = _opt("The era the date falls in.")
+    tags: list[str] | None = _opt("Lowercase tags, e.g. computer-vision.")
+    organizations: list[str] | None = _opt("Organizations involved.")
+    people: list[str] | None = _opt("People involved.")
+    facts: dict[str, float] | None = _opt(
+        "Numbers the milestone states, checked against its references (e.g. parameters)."
+    )
+    references: list[ReferencePublic] | None = _opt("Sources, each with a DOI, arXiv id or URL.")
+
+
+class MilestoneSummary(MilestoneBase):
+    """A milestone in a list: related models by slug."""
+
+    models: list[str] | None = _opt("Slugs of related models in /v1/models.")
+
+
+class MilestonePublic(MilestoneBase):
+    """One milestone with its related models embedded."""
+
+    models: list[RelatedModel] | None = _opt("Related models, with their headline numbers.")
+    meta: MetaInfo | None = None
+
+
+class EraMilestone(BaseModel):
+    """A milestone as listed in its era."""
+
+    slug: str
+    date: dt.date
+    date_precision: str
+    title: str
+    category: str
+
+
+class EraPublic(BaseModel):
+    """A named era of deep learning, with where its boundaries come from."""
+
+    slug: str = Field(description="Stable identifier.", examples=["deep-learning"])
+    name: str | None = _opt("Name of the era.")
+    start_date: dt.date | None = _opt("First day of the era (inclusive).")
+    end_date: dt.date | None = _opt("Day after the era (exclusive); null: ongoing.")
+    summary: str | None = _opt("What characterises the era.")
+    boundary_source: str | None = _opt("Where the boundaries come from.")
+    references: list[ReferencePublic] | None = _opt("Sources of the boundaries.")
+    milestone_count: int | None = _opt("Milestones in the era.")
+    model_count: int | None = _opt("Models of /v1/models published in the era.")
+
+
+class EraDetail(EraPublic):
+    """One era with its milestones in date order."""
+
+    milestones: list[EraMilestone] | None = _opt("The era's milestones, in date order.")
+    meta: MetaInfo
+
+
+class TimelineItem(BaseModel):
+    """One entry of the merged feed: a milestone or a model release."""
+
+    kind: str | None = Field(default=None, description="'milestone' or 'model'.")
+    slug: str = Field(description="Slug in /v1/milestones or /v1/models.")
+    date: dt.date | None = Field(
+        default=None, description="Date of the event or the model's publication."
+    )
+    date_precision: str | None = Field(default=None, description="'year', 'month' or 'day'.")
+    title: str | None = Field(default=None, description="Milestone title or model name.")
+    category: str | None = Field(default=None, description="Milestone category; null for models.")
+    parameters: float | None = Field(
+        default=None, description="Model parameters; null for milestones."
+    )
+    training_compute_flop: float | None = Field(
+        default=None,
+        description="Model training compute, FLOP; null for milestones or when unknown.",
+    )
+    frontier: bool | None = Field(
+        default=None, description="Model's frontier flag; null for milestones."
+    )
+    href: str | None = Field(default=None, description="API path of the full record.")

@@ -1,0 +1,256 @@
+"""Queries behind ``/v1/models``: the list, one model, facet counts."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import lru_cache
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    Select,
+    bindparam,
+    extract,
+    func,
+    literal,
+    select,
+    union_all,
+)
+from sqlmodel import Session, col
+
+from api.errors import NotFoundError
+from api.listing.pages import Sortable, SortKey
+from api.listing.params import select_fields
+from api.listing.query import ListQuery, PageRequest, envelope, fetch_page, filters_key
+from api.provenance import Provenance
+from api.resources.milestones.service import milestones_of_models
+from api.resources.models.filters import TERM_FILTERS, ModelFilters, conditions, model_column
+from api.resources.models.schemas import MLModelPublic, MLModelSummary
+from api.tables import MULTI_VALUED_BY_FIELD, MULTI_VALUED_FIELDS, MLModel, MLModelUnparsedValue
+
+MULTI_FIELDS = tuple(m.field for m in MULTI_VALUED_FIELDS)
+_COMPUTED_FIELDS = {"slug", "meta", "unparsed_values", "milestones"}
+SUMMARY_FIELDS = tuple(f for f in MLModelSummary.model_fields if f != "meta")
+DETAIL_FIELDS = tuple(f for f in MLModelPublic.model_fields if f != "meta")
+SELECTABLE_FIELDS = frozenset(DETAIL_FIELDS)
+_SCALAR_FIELDS = frozenset(SELECTABLE_FIELDS - set(MULTI_FIELDS) - _COMPUTED_FIELDS)
+
+NUMERIC_FIELDS = tuple(
+    name for name, info in MLModelSummary.model_fields.items() if info.annotation == (float | None)
+)
+TEXT_FIELDS = tuple(
+    name
+    for name, info in MLModelPublic.model_fields.items()
+    if info.annotation == (str | None) and name != "slug"
+)
+HAS_FIELDS = frozenset(NUMERIC_FIELDS + TEXT_FIELDS + MULTI_FIELDS)
+
+SORTABLE: dict[str, Sortable] = {
+    "publication_date": Sortable(MLModel.publication_date, nullable=False, is_date=True),
+    "name": Sortable(MLModel.name, nullable=False),
+    "slug": Sortable(MLModel.slug, nullable=False),
+    **{name: Sortable(model_column(name)) for name in NUMERIC_FIELDS},
+}
+DEFAULT_SORT = "-publication_date,name"
+TIEBREAKER: ColumnElement[Any] = MLModel.__table__.c.id  # type: ignore[attr-defined]
+
+
+def parse_fields(raw: str | None, default: Sequence[str]) -> tuple[str, ...]:
+    """``fields=a,b`` checked against the model fields; ``slug`` is always included."""
+    return select_fields(raw, SELECTABLE_FIELDS, default)
+
+
+def list_models(
+    session: Session,
+    provenance: Provenance,
+    filters: ModelFilters,
+    sort: list[SortKey],
+    page: PageRequest,
+    fields: Sequence[str],
+) -> dict[str, Any]:
+    """One page of models matching ``filters``, in ``sort`` order, with the total count."""
+    scalar = [f for f in fields if f in _SCALAR_FIELDS]
+    sort_names = [key.name for key in sort if key.name not in scalar and key.name != "slug"]
+    query = ListQuery(
+        source=MLModel,
+        columns=[
+            col(MLModel.id).label("id"),
+            col(MLModel.slug).label("slug"),
+            *[model_column(f).label(f) for f in [*scalar, *sort_names]],
+        ],
+        where=conditions(filters),
+        sort=sort,
+        tiebreaker=TIEBREAKER,
+        filters_key=filters_key(filters.canonical()),
+    )
+    result = fetch_page(session, query, page, provenance)
+    return envelope(_shape(session, result.rows, fields), result, page, provenance)
+
+
+def _shape(
+    session: Session, rows: list[dict[str, Any]], fields: Sequence[str]
+) -> list[dict[str, Any]]:
+    ids = [row["id"] for row in rows]
+    multi = [f for f in fields if f in MULTI_VALUED_BY_FIELD]
+    terms = load_terms(session, ids, multi)
+    unparsed = load_unparsed(session, ids) if "unparsed_values" in fields else {}
+    milestones = milestones_of_models(session, ids) if "milestones" in fields else {}
+    items = []
+    for row in rows:
+        item: dict[str, Any] = {}
+        for name in fields:
+            if name in MULTI_VALUED_BY_FIELD:
+                item[name] = terms.get((row["id"], name), [])
+            elif name == "unparsed_values":
+                item[name] = unparsed.get(row["id"], [])
+            elif name == "milestones":
+                item[name] = milestones.get(row["id"], [])
+            else:
+                item[name] = row[name]
+        items.append(item)
+    return items
+
+
+@lru_cache(maxsize=256)
+def _terms_statement(fields: tuple[str, ...]) -> Select[Any]:
+    """One UNION ALL over the link tables of ``fields``, for the model ids bound as
+    ``ids``; built once per combination of fields, so SQLAlchemy's statement cache
+    key is computed once too."""
+    ids = bindparam("ids", type_=Integer(), expanding=True)
+    parts = []
+    for name in fields:
+        multi = MULTI_VALUED_BY_FIELD[name]
+        link, term = multi.link, multi.term
+        parts.append(
+            select(
+                literal(name).label("field"),
+                link.c.ml_model_id,
+                link.c.position,
+                col(term.name),
+            )
+            .join(term, term.id == link.c.term_id)  # type: ignore[arg-type]
+            .where(link.c.ml_model_id.in_(ids))
+        )
+    union = union_all(*parts).subquery()
+    return select(union).order_by(union.c.field, union.c.ml_model_id, union.c.position)
+
+
+def load_terms(
+    session: Session, ids: Sequence[int], fields: Sequence[str]
+) -> dict[tuple[int, str], list[str]]:
+    """The multi-valued fields of models ``ids``, in source order, by (model id, field)."""
+    if not ids or not fields:
+        return {}
+    query = _terms_statement(tuple(fields))
+    out: dict[tuple[int, str], list[str]] = {}
+    # Core execution on the session's connection: plain rows, no ORM result processing.
+    for field_name, model_id, _position, name in session.connection().execute(
+        query, {"ids": list(ids)}
+    ):
+        out.setdefault((model_id, field_name), []).append(name)
+    return out
+
+
+def load_unparsed(session: Session, ids: Sequence[int]) -> dict[int, list[dict[str, str]]]:
+    """Cells kept verbatim, by model id."""
+    table = MLModelUnparsedValue
+    query = (
+        select(
+            col(table.ml_model_id),
+            col(table.field),
+            col(table.source_column),
+            col(table.source_text),
+            col(table.reason),
+        )
+        .where(col(table.ml_model_id).in_(ids))
+        .order_by(col(table.ml_model_id), col(table.field))
+    )
+    out: dict[int, list[dict[str, str]]] = {}
+    for row in session.execute(query):
+        value = {k: v for k, v in row._mapping.items() if k != "ml_model_id"}
+        out.setdefault(row.ml_model_id, []).append(value)
+    return out
+
+
+def model_id_by_slug(session: Session, slug: str) -> int:
+    """The internal id of a model; 404 when no model has ``slug``."""
+    model_id: int | None = session.execute(
+        select(col(MLModel.id)).where(col(MLModel.slug) == slug)
+    ).scalar()
+    if model_id is None:
+        raise NotFoundError(f"No model with slug {slug!r}.")
+    return model_id
+
+
+def get_model(
+    session: Session, provenance: Provenance, slug: str, fields: Sequence[str]
+) -> dict[str, Any]:
+    """One model with the selected fields (all by default)."""
+    model_id = model_id_by_slug(session, slug)
+    scalar = [f for f in fields if f in _SCALAR_FIELDS]
+    columns = [model_column(f).label(f) for f in scalar]
+    row = session.execute(
+        select(col(MLModel.id), col(MLModel.slug), *columns).where(col(MLModel.id) == model_id)
+    ).one()
+    item = _shape(session, [dict(row._mapping)], fields)[0]
+    item["meta"] = provenance.as_meta()
+    return item
+
+
+FACETS = (
+    "domain",
+    "organization",
+    "country",
+    "organization_category",
+    "year",
+    "model_accessibility",
+    "confidence",
+    "frontier",
+)
+
+
+def facet_counts(
+    session: Session, provenance: Provenance, filters: ModelFilters, facets: Sequence[str]
+) -> dict[str, Any]:
+    """Counts of matching models by value of each facet."""
+    where = conditions(filters)
+    matching = select(col(MLModel.id)).where(*where)
+    total = session.execute(select(func.count()).select_from(MLModel).where(*where)).scalar_one()
+    out: dict[str, list[dict[str, Any]]] = {}
+    for facet in facets:
+        query: Select[Any, Any]
+        if facet in TERM_FILTERS:
+            multi = MULTI_VALUED_BY_FIELD[TERM_FILTERS[facet]]
+            link, term = multi.link, multi.term
+            count = func.count(link.c.ml_model_id.distinct())
+            query = (
+                select(col(term.name).label("value"), count.label("count"))
+                .join(term, col(term.id) == link.c.term_id)
+                .where(link.c.ml_model_id.in_(matching))
+                .group_by(col(term.name))
+            )
+        else:
+            if facet == "year":
+                value: ColumnElement[Any] = extract("year", col(MLModel.publication_date))
+            else:
+                value = model_column(facet)
+            query = (
+                select(value.label("value"), func.count().label("count"))
+                .where(*where)
+                .group_by(value)
+            )
+        rows = [(_facet_value(v), c) for v, c in session.execute(query)]
+        rows.sort(key=lambda r: (-r[1], r[0] is None, str(r[0])))
+        out[facet] = [{"value": v, "count": c} for v, c in rows]
+    return {"total": total, "facets": out, "meta": provenance.as_meta()}
+
+
+def _facet_value(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)

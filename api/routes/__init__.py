@@ -1,1 +1,0 @@
-"""One APIRouter per resource: thin, they shape input and output."""

@@ -1,1 +1,0 @@
-"""Response and query models: what the API promises to clients."""

@@ -1,1 +1,0 @@
-"""Queries and computation. No FastAPI imports: routes call these with plain values."""

@@ -1,0 +1,57 @@
+"""SQLModel table classes (table=True only). Importing this package registers every table."""
+
+from api.tables.base import metadata
+from api.tables.data_source import DataRelease, DataSource
+from api.tables.milestone import (
+    Era,
+    EraReference,
+    Milestone,
+    MilestoneFact,
+    MilestoneModel,
+    MilestoneOrganization,
+    MilestonePerson,
+    MilestoneReference,
+    MilestoneTag,
+)
+from api.tables.ml_model import MLModel, MLModelUnparsedValue
+from api.tables.vocabulary import (
+    MULTI_VALUED_BY_FIELD,
+    MULTI_VALUED_FIELDS,
+    Country,
+    Domain,
+    MultiValuedField,
+    NotabilityCriterion,
+    Organization,
+    OrganizationCategory,
+    Task,
+    TermBase,
+    TrainingHardware,
+)
+
+__all__ = [
+    "MULTI_VALUED_BY_FIELD",
+    "MULTI_VALUED_FIELDS",
+    "Country",
+    "DataRelease",
+    "DataSource",
+    "Domain",
+    "Era",
+    "EraReference",
+    "MLModel",
+    "MLModelUnparsedValue",
+    "Milestone",
+    "MilestoneFact",
+    "MilestoneModel",
+    "MilestoneOrganization",
+    "MilestonePerson",
+    "MilestoneReference",
+    "MilestoneTag",
+    "MultiValuedField",
+    "NotabilityCriterion",
+    "Organization",
+    "OrganizationCategory",
+    "Task",
+    "TermBase",
+    "TrainingHardware",
+    "metadata",
+]

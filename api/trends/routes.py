@@ -1,0 +1,235 @@
+"""Trend routes: `/v1/trends/{metric}` (fit, eras, compare, breakpoint, records), `/v1/stats`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi.responses import Response
+
+from api.db.engine import SessionDep
+from api.errors import problem_responses
+from api.http.deps import DomainQuery, OrganizationQuery, ProvenanceDep
+from api.http.downloads import (
+    VARY_ACCEPT,
+    FormatQuery,
+    RowSource,
+    download_responses,
+    negotiate,
+    respond_rows,
+)
+from api.http.responses import JSONBody
+from api.trends import service
+from api.trends.schemas import (
+    BreakpointResponse,
+    CompareResponse,
+    ErasResponse,
+    RecordsResponse,
+    SummaryResponse,
+    TrendResponse,
+    YearlyItem,
+    YearlyResponse,
+)
+from api.trends.series import Confidence, Metric, trend_filters
+from api.trends.summary import get_summary
+
+router = APIRouter(prefix="/v1/trends", tags=["trends"])
+stats_router = APIRouter(prefix="/v1/stats", tags=["stats"])
+
+ERRORS = problem_responses(400, 422, 503)
+
+
+def trend_query(
+    metric: Annotated[
+        Metric,
+        Path(
+            description="parameters (count), training_compute (FLOP), training_dataset_size "
+            "(datapoints, unit depends on domain), training_compute_cost (2023 USD).",
+            examples=["parameters"],
+        ),
+    ],
+    start: Annotated[
+        dt.date | None,
+        Query(description="Published on or after (inclusive, ISO 8601).", examples=["2010-01-01"]),
+    ] = None,
+    end: Annotated[
+        dt.date | None,
+        Query(description="Published before (exclusive, ISO 8601).", examples=["2025-01-01"]),
+    ] = None,
+    domain: DomainQuery = [],  # noqa: B006 - FastAPI copies defaults
+    organization: OrganizationQuery = [],  # noqa: B006
+    frontier: Annotated[
+        bool | None,
+        Query(
+            description="true: only models Epoch AI flags as frontier; false: only others.",
+            examples=[True],
+        ),
+    ] = None,
+    min_confidence: Annotated[
+        Confidence | None,
+        Query(
+            description="Only models whose figures Epoch AI rates at least this confident "
+            "(Speculative < Likely < Confident); excludes Unknown and unrated models.",
+            examples=["Likely"],
+        ),
+    ] = None,
+    ci: Annotated[
+        float,
+        Query(gt=0, lt=1, description="Confidence level of every interval.", examples=[0.95]),
+    ] = 0.95,
+) -> service.TrendQuery:
+    """The models and settings of a trend request."""
+    filters = trend_filters(
+        start=start,
+        end=end,
+        domain=tuple(domain),
+        organization=tuple(organization),
+        frontier=frontier,
+        min_confidence=min_confidence,
+    )
+    return service.TrendQuery(metric, filters, ci, min_confidence)
+
+
+TrendQueryDep = Annotated[service.TrendQuery, Depends(trend_query)]
+
+
+@router.get(
+    "/{metric}",
+    operation_id="get_trend",
+    summary="Fit the growth trend of a metric",
+    response_model=TrendResponse,
+    responses=ERRORS,
+)
+def get_trend(session: SessionDep, provenance: ProvenanceDep, query: TrendQueryDep) -> JSONBody:
+    """OLS of log10(value) on decimal year: growth per year, doubling time, intervals."""
+    return JSONBody(service.get_trend(session, provenance, query).model_dump(mode="json"))
+
+
+@router.get(
+    "/{metric}/eras",
+    operation_id="get_trend_by_era",
+    summary="Fit the trend within each era",
+    response_model=ErasResponse,
+    responses=ERRORS,
+)
+def get_trend_by_era(
+    session: SessionDep, provenance: ProvenanceDep, query: TrendQueryDep
+) -> JSONBody:
+    """One fit per era; an era with too few models has a null fit and a reason."""
+    result = service.get_era_trends(session, provenance, query)
+    return JSONBody(result.model_dump(mode="json"))
+
+
+@router.get(
+    "/{metric}/compare",
+    operation_id="compare_trend",
+    summary="Compare the trend before and after a date",
+    response_model=CompareResponse,
+    responses=ERRORS,
+)
+def compare_trend(
+    session: SessionDep,
+    provenance: ProvenanceDep,
+    query: TrendQueryDep,
+    split: Annotated[
+        dt.date,
+        Query(
+            description="Before: published before this date; after: on or after it.",
+            examples=["2018-01-01"],
+        ),
+    ],
+) -> JSONBody:
+    """Fits before and after `split` and the ratio of their slopes, with its interval."""
+    result = service.get_comparison(session, provenance, query, split)
+    return JSONBody(result.model_dump(mode="json"))
+
+
+@router.get(
+    "/{metric}/breakpoint",
+    operation_id="get_trend_breakpoint",
+    summary="Find the break date that best splits the trend",
+    response_model=BreakpointResponse,
+    responses=ERRORS,
+)
+def get_trend_breakpoint(
+    session: SessionDep,
+    provenance: ProvenanceDep,
+    query: TrendQueryDep,
+    min_points_per_side: Annotated[
+        int,
+        Query(
+            ge=3, le=100_000, description="Fewest models on each side of the break.", examples=[10]
+        ),
+    ] = 10,
+    candidates_from: Annotated[
+        dt.date | None,
+        Query(description="Earliest candidate break date (inclusive).", examples=["2015-01-01"]),
+    ] = None,
+    candidates_to: Annotated[
+        dt.date | None,
+        Query(description="Latest candidate break date (exclusive).", examples=["2024-01-01"]),
+    ] = None,
+) -> JSONBody:
+    """The single break date and level jump that best fit two lines, with a Chow F test."""
+    result = service.get_breakpoint(
+        session,
+        provenance,
+        query,
+        min_points_per_side=min_points_per_side,
+        candidates_from=candidates_from,
+        candidates_to=candidates_to,
+    )
+    return JSONBody(result.model_dump(mode="json"))
+
+
+@router.get(
+    "/{metric}/records",
+    operation_id="list_trend_records",
+    summary="List the models that set a record",
+    response_model=RecordsResponse,
+    responses=ERRORS,
+)
+def list_trend_records(
+    session: SessionDep, provenance: ProvenanceDep, query: TrendQueryDep
+) -> JSONBody:
+    """Models whose value beat every earlier model's when published, in date order."""
+    result = service.get_records(session, provenance, query)
+    return JSONBody(result.model_dump(mode="json"))
+
+
+@router.get(
+    "/{metric}/yearly",
+    operation_id="list_trend_yearly",
+    summary="Summarise a metric per year",
+    response_model=YearlyResponse,
+    responses={**ERRORS, **download_responses()},
+)
+def list_trend_yearly(
+    request: Request,
+    session: SessionDep,
+    provenance: ProvenanceDep,
+    query: TrendQueryDep,
+    format_: FormatQuery = None,
+) -> Response:
+    """Count, min, median, 90th percentile, max and geometric mean per publication year."""
+    result = service.get_yearly(session, provenance, query)
+    fmt = negotiate(request, format_)
+    if fmt != "json":
+        rows = [item.model_dump(mode="json") for item in result.items]
+        columns = list(YearlyItem.model_fields)
+        name = f"{query.metric.value}-yearly"
+        return respond_rows(request, fmt, RowSource.of(rows), columns, name, provenance)
+    return JSONBody(result.model_dump(mode="json"), headers=VARY_ACCEPT)
+
+
+@stats_router.get(
+    "/summary",
+    operation_id="get_stats_summary",
+    summary="Headline figures",
+    response_model=SummaryResponse,
+    responses=problem_responses(400, 503),
+)
+def get_stats_summary(session: SessionDep, provenance: ProvenanceDep) -> JSONBody:
+    """Counts, coverage of each metric, the largest models and growth per year since 2010."""
+    return JSONBody(get_summary(session, provenance).model_dump(mode="json"))

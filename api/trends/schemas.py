@@ -1,0 +1,277 @@
+"""Response shapes of ``/v1/trends/{metric}/...`` and ``/v1/stats/summary``.
+
+Every interval is ``[low, high]`` at the response's ``ci`` level, ``null`` for an unbounded or
+undefined limit. No number is ever NaN or infinite: what cannot be represented is ``null``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from api.listing.schemas import MetaInfo
+from api.trends.series import Metric
+
+Interval = tuple[float | None, float | None]
+
+_INTERVAL = "[low, high] at level `ci`; null for an unbounded limit."
+
+
+class TrendWindow(BaseModel):
+    """The requested date window and the publication dates the statistic actually used."""
+
+    start: dt.date | None = Field(description="Requested start (inclusive); null: no bound.")
+    end: dt.date | None = Field(description="Requested end (exclusive); null: no bound.")
+    first_publication_date: dt.date | None = Field(
+        description="Earliest publication date among the models used (null: none)."
+    )
+    last_publication_date: dt.date | None = Field(
+        description="Latest publication date among the models used (null: none)."
+    )
+
+
+class ExcludedCounts(BaseModel):
+    """Models matching the filters but left out, by reason."""
+
+    no_value: int = Field(description="Models with no value for the metric.")
+    non_positive: int = Field(description="Models whose value is <= 0 (no logarithm).")
+
+
+class LinePoint(BaseModel):
+    """The fitted line at one date."""
+
+    date: dt.date = Field(description="The date.")
+    decimal_year: float = Field(description="year + (day_of_year - 1) / days_in_year.")
+    log10_value: float = Field(description="Fitted log10 of the metric at this date.")
+    value: float | None = Field(description="10 ** log10_value (null if it overflows).")
+    log10_value_ci: Interval = Field(description=f"Interval of the fitted mean; {_INTERVAL}")
+
+
+class FittedLine(BaseModel):
+    """The fitted line at the two ends of the window (requested bounds, else data bounds)."""
+
+    start: LinePoint
+    end: LinePoint
+
+
+class TrendFit(BaseModel):
+    """One OLS fit of log10(value) on decimal year, with the models it used."""
+
+    window: TrendWindow
+    n: int = Field(description="Models used: matching the filters, with a positive value.")
+    excluded: ExcludedCounts
+    ci: float = Field(description="Confidence level of every interval.")
+    slope_oom_per_year: float = Field(description="Orders of magnitude per year.")
+    slope_oom_per_year_ci: Interval = Field(description=_INTERVAL)
+    slope_stderr: float = Field(description="Standard error of the slope (OOM/year).")
+    growth_per_year: float = Field(description="Growth factor per year: 10 ** slope.")
+    growth_per_year_ci: Interval = Field(description=_INTERVAL)
+    doubling_time_months: float | None = Field(
+        description="12 * log10(2) / slope; null when the slope is <= 0 (see the note)."
+    )
+    doubling_time_months_ci: Interval = Field(
+        description="The slope interval mapped through 12 * log10(2) / slope; the upper limit "
+        "is null when the slope interval reaches 0, both when it lies at or below 0."
+    )
+    doubling_time_note: str | None = Field(
+        description="Why the doubling time or a limit of its interval is null."
+    )
+    r_squared: float = Field(description="Share of the variance of log10(value) explained.")
+    residual_std_oom: float = Field(description="Residual standard deviation, in OOM.")
+    intercept_year: float = Field(description="Reference year of the intercept: 2000.0.")
+    intercept_log10: float = Field(
+        description="Fitted log10(value) at decimal year 2000.0 (a fixed reference year, so "
+        "intercepts of different fits are comparable; an extrapolation for recent windows)."
+    )
+    intercept_log10_ci: Interval = Field(description=_INTERVAL)
+    fitted_line: FittedLine
+
+
+class TrendContext(BaseModel):
+    """What every trend response says about how it was produced."""
+
+    metric: Metric
+    unit: str = Field(description="Unit of the metric's values.")
+    method: str = Field(description="How the statistic was computed.")
+    filters: dict[str, Any] = Field(description="The filters that were set, as given.")
+    warnings: list[str] = Field(description="Caveats about this result, in words.")
+    meta: MetaInfo
+
+
+class TrendResponse(TrendFit, TrendContext):
+    """A single log-linear trend of one metric."""
+
+
+class EraTrend(BaseModel):
+    """The fit within one era (null when the era has too little data)."""
+
+    slug: str
+    name: str
+    start_date: dt.date | None = Field(description="Era start (inclusive); null: open.")
+    end_date: dt.date | None = Field(description="Era end (exclusive); null: open.")
+    n: int = Field(description="Models with a positive value in the era and the window.")
+    excluded: ExcludedCounts
+    fit: TrendFit | None
+    reason: str | None = Field(
+        description="Why fit is null: too_few_points, single_distinct_date, outside_window..."
+    )
+    detail: str | None = Field(description="The reason in words.")
+
+
+class ErasResponse(TrendContext):
+    """One fit per era."""
+
+    window: TrendWindow
+    ci: float
+    eras_source: str = Field(
+        description="`era_table` (the eras of /v1/eras) or `builtin` (default boundaries)."
+    )
+    items: list[EraTrend]
+
+
+class CompareResponse(TrendContext):
+    """Fits before and after a date, and how their slopes compare."""
+
+    window: TrendWindow
+    ci: float
+    split: dt.date = Field(description="`before`: date < split; `after`: date >= split.")
+    before: TrendFit
+    after: TrendFit
+    ratio: float | None = Field(description="after / before slope (null if before is 0).")
+    ratio_ci: Interval = Field(description=f"Fieller interval; {_INTERVAL}")
+    ratio_ci_shape: str = Field(
+        description="bounded; exclusive (two rays) or unbounded: both limits null."
+    )
+    difference_oom_per_year: float = Field(description="after - before slope.")
+    difference_oom_per_year_ci: Interval = Field(description=_INTERVAL)
+    ten_times_faster: bool | None = Field(
+        description="true when the whole ratio interval is >= 10, false when it is bounded "
+        "and below 10, null when the interval includes 10 or is unbounded."
+    )
+    answer: str = Field(description="The comparison in words, with its numbers.")
+    comparison_method: str
+
+
+class BreakpointResponse(TrendContext):
+    """The break date that best splits the series into two lines."""
+
+    window: TrendWindow
+    ci: float
+    n: int
+    excluded: ExcludedCounts
+    break_date: dt.date = Field(description="First publication date of the `after` segment.")
+    break_decimal_year: float
+    jump_oom: float = Field(description="after - before line at the break, in OOM.")
+    jump_oom_ci: Interval = Field(description=_INTERVAL)
+    before: TrendFit
+    after: TrendFit
+    single_line: TrendFit
+    sse: float = Field(description="Residual sum of squares of the two lines (OOM^2).")
+    sse_single_line: float = Field(description="Residual sum of squares of one line.")
+    f_statistic: float | None = Field(description="Chow F on (2, n - 4) dof; null if infinite.")
+    p_value: float = Field(description="Nominal p-value of the F test (see p_value_note).")
+    p_value_note: str
+    candidates_tested: int
+    candidates_from: dt.date | None
+    candidates_to: dt.date | None
+    min_points_per_side: int
+
+
+class RecordItem(BaseModel):
+    """A model that exceeded every earlier value when it was published."""
+
+    slug: str
+    name: str
+    publication_date: dt.date
+    value: float
+    previous_record_value: float | None = Field(description="Null for the first record.")
+    ratio_over_previous: float | None = Field(description="value / previous_record_value.")
+
+
+class RecordsResponse(TrendContext):
+    """The successive records of a metric."""
+
+    window: TrendWindow
+    n: int = Field(description="Models considered (positive value).")
+    excluded: ExcludedCounts
+    items: list[RecordItem]
+
+
+class YearlyItem(BaseModel):
+    """Distribution of one calendar year's values (only years with models)."""
+
+    year: int
+    count: int
+    min: float
+    median: float
+    p90: float = Field(description="90th percentile, numpy's linear interpolation.")
+    max: float
+    geometric_mean: float
+
+
+class YearlyResponse(TrendContext):
+    """Per-year summary statistics of a metric."""
+
+    window: TrendWindow
+    n: int = Field(description="Models considered (positive value); the sum of counts.")
+    excluded: ExcludedCounts
+    items: list[YearlyItem]
+
+
+class SummaryCounts(BaseModel):
+    """How much the dataset holds."""
+
+    models: int
+    organizations: int = Field(description="Organizations credited with at least one model.")
+    domains: int = Field(description="Domains of at least one model.")
+
+
+class MetricCoverage(BaseModel):
+    """How many models have a value for a metric."""
+
+    metric: Metric
+    field: str = Field(description="The model field behind the metric.")
+    unit: str
+    count: int
+    share: float | None = Field(description="count / models (null when there are no models).")
+
+
+class LargestModel(BaseModel):
+    """The model with the largest value of a metric."""
+
+    metric: Metric
+    unit: str
+    slug: str
+    name: str
+    publication_date: dt.date
+    value: float
+
+
+class MetricGrowth(BaseModel):
+    """Growth of one metric over the summary's window."""
+
+    metric: Metric
+    unit: str
+    n: int
+    fit: TrendFit | None
+    reason: str | None = Field(description="Why fit is null: too_few_points...")
+    detail: str | None = Field(description="The reason in words.")
+    warnings: list[str]
+
+
+class SummaryResponse(BaseModel):
+    """Headline figures over the whole dataset."""
+
+    counts: SummaryCounts
+    coverage: list[MetricCoverage]
+    largest_model: LargestModel | None = Field(description="By parameters.")
+    largest_dataset: LargestModel | None = Field(
+        description="By training dataset size (units differ between domains)."
+    )
+    largest_training_run: LargestModel | None = Field(description="By training compute.")
+    growth_since: dt.date = Field(description="Start of the growth fits (inclusive).")
+    growth: list[MetricGrowth]
+    method: str
+    meta: MetaInfo

@@ -1,0 +1,217 @@
+"""Database reads behind the trend statistics: one metric's series under the model filters.
+
+Only the columns a statistic needs are selected, and rows become numpy arrays at once, so a
+fit over a large table costs one indexed query and a few vectorised passes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+from sqlalchemy import ColumnElement, case, func, select
+from sqlmodel import Session, col
+
+from api.resources.models.filters import ModelFilters, conditions
+from api.tables import MULTI_VALUED_BY_FIELD, MLModel
+
+
+class Metric(enum.StrEnum):
+    """A quantity whose growth the trend endpoints measure."""
+
+    parameters = "parameters"
+    training_compute = "training_compute"
+    training_dataset_size = "training_dataset_size"
+    training_compute_cost = "training_compute_cost"
+
+
+class Confidence(enum.StrEnum):
+    """Epoch AI's confidence in a model's figures, from weakest to strongest."""
+
+    speculative = "Speculative"
+    likely = "Likely"
+    confident = "Confident"
+
+
+CONFIDENCE_ORDER = (Confidence.speculative, Confidence.likely, Confidence.confident)
+
+
+@dataclass(frozen=True)
+class MetricInfo:
+    """Where a metric lives and what it measures."""
+
+    field: str
+    unit: str
+
+
+METRICS: dict[Metric, MetricInfo] = {
+    Metric.parameters: MetricInfo("parameters", "parameters (count)"),
+    Metric.training_compute: MetricInfo("training_compute_flop", "FLOP"),
+    Metric.training_dataset_size: MetricInfo(
+        "training_dataset_size", "datapoints (Epoch 'gradients'; unit depends on domain)"
+    ),
+    Metric.training_compute_cost: MetricInfo("training_compute_cost_2023_usd", "2023 USD"),
+}
+
+
+def metric_column(metric: Metric) -> ColumnElement[Any]:
+    """The ``ml_model`` column holding ``metric``."""
+    column: ColumnElement[Any] = getattr(MLModel, METRICS[metric].field)
+    return column
+
+
+def confidence_at_least(level: Confidence | None) -> tuple[str, ...]:
+    """The confidence values at or above ``level`` (empty: no constraint)."""
+    if level is None:
+        return ()
+    return tuple(c.value for c in CONFIDENCE_ORDER[CONFIDENCE_ORDER.index(level) :])
+
+
+def trend_filters(
+    *,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    domain: tuple[str, ...] = (),
+    organization: tuple[str, ...] = (),
+    frontier: bool | None = None,
+    min_confidence: Confidence | None = None,
+) -> ModelFilters:
+    """The subset of the model filters that trend endpoints accept."""
+    confidence = confidence_at_least(min_confidence)
+    return ModelFilters(
+        terms={"domain": domain, "organization": organization},
+        choices={"confidence": confidence} if confidence else {},
+        frontier=frontier,
+        start=start,
+        end=end,
+    )
+
+
+def with_window(filters: ModelFilters, start: dt.date | None, end: dt.date | None) -> ModelFilters:
+    """``filters`` with its date window replaced (the caller checks ``start < end``)."""
+    return ModelFilters(
+        q=filters.q,
+        terms=filters.terms,
+        choices=filters.choices,
+        frontier=filters.frontier,
+        start=start,
+        end=end,
+        ranges=filters.ranges,
+        has=filters.has,
+    )
+
+
+@dataclass(frozen=True)
+class Excluded:
+    """Matching models left out of a fit, by reason."""
+
+    no_value: int
+    non_positive: int
+
+    @property
+    def total(self) -> int:
+        """Every excluded model."""
+        return self.no_value + self.non_positive
+
+
+@dataclass(frozen=True)
+class Series:
+    """One metric's positive values, in publication order (ties by internal id)."""
+
+    dates: npt.NDArray[np.datetime64]
+    years: npt.NDArray[np.float64]
+    values: npt.NDArray[np.float64]
+    slugs: tuple[str, ...] = ()
+    names: tuple[str, ...] = ()
+
+    @property
+    def n(self) -> int:
+        """Number of points."""
+        return int(self.values.size)
+
+    def date(self, index: int) -> dt.date:
+        """The publication date of point ``index``."""
+        value: dt.date = self.dates[index].astype(dt.date)
+        return value
+
+    def subset(self, mask: npt.NDArray[np.bool_]) -> Series:
+        """The points where ``mask`` holds (labels are dropped unless present)."""
+        idx = np.flatnonzero(mask)
+        return Series(
+            dates=self.dates[idx],
+            years=self.years[idx],
+            values=self.values[idx],
+            slugs=tuple(self.slugs[i] for i in idx) if self.slugs else (),
+            names=tuple(self.names[i] for i in idx) if self.names else (),
+        )
+
+
+def decimal_years(dates: npt.NDArray[np.datetime64]) -> npt.NDArray[np.float64]:
+    """Vectorised :func:`api.trends.stats.decimal_year` of ``datetime64[D]`` dates."""
+    days = dates.astype("datetime64[D]")
+    year = days.astype("datetime64[Y]")
+    first = year.astype("datetime64[D]")
+    length = (year + 1).astype("datetime64[D]") - first
+    elapsed = days - first
+    whole = year.astype(np.int64) + 1970
+    result: npt.NDArray[np.float64] = whole + elapsed.astype(np.float64) / length.astype(np.float64)
+    return result
+
+
+_EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
+
+
+def fetch_series(
+    session: Session, metric: Metric, filters: ModelFilters, *, labels: bool = False
+) -> Series:
+    """Models matching ``filters`` with a positive value for ``metric``, oldest first."""
+    column = metric_column(metric)
+    extra = [col(MLModel.slug), col(MLModel.name)] if labels else []
+    query = (
+        select(col(MLModel.publication_date), column, *extra)
+        .where(*conditions(filters), column > 0)
+        .order_by(col(MLModel.publication_date), col(MLModel.id))
+    )
+    # Core execution: these rows need no ORM result processing.
+    rows = session.connection().execute(query).all()
+    ordinals = np.fromiter((row[0].toordinal() for row in rows), np.int64, len(rows))
+    dates = (ordinals - _EPOCH_ORDINAL).astype("datetime64[D]")
+    return Series(
+        dates=dates,
+        years=decimal_years(dates),
+        values=np.fromiter((row[1] for row in rows), np.float64, len(rows)),
+        slugs=tuple(row[2] for row in rows) if labels else (),
+        names=tuple(row[3] for row in rows) if labels else (),
+    )
+
+
+def count_excluded(session: Session, metric: Metric, filters: ModelFilters) -> Excluded:
+    """How many models matching ``filters`` have no value, or a value <= 0, for ``metric``."""
+    column = metric_column(metric)
+    query = select(
+        func.count(),
+        func.count(column),
+        func.coalesce(func.sum(case((column <= 0, 1), else_=0)), 0),
+    ).where(*conditions(filters))
+    total, with_value, non_positive = session.execute(query).one()
+    return Excluded(no_value=int(total) - int(with_value), non_positive=int(non_positive))
+
+
+def fitted_domains(session: Session, metric: Metric, filters: ModelFilters) -> list[str]:
+    """Distinct domains of the models a fit uses (those with a positive value), by name."""
+    column = metric_column(metric)
+    multi = MULTI_VALUED_BY_FIELD["domains"]
+    link, term = multi.link, multi.term
+    fitted = select(col(MLModel.id)).where(*conditions(filters), column > 0)
+    query = (
+        select(col(term.name))
+        .join(link, link.c.term_id == col(term.id))
+        .where(link.c.ml_model_id.in_(fitted))
+        .distinct()
+        .order_by(col(term.name))
+    )
+    return [name for (name,) in session.execute(query)]

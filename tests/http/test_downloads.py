@@ -1,0 +1,246 @@
+"""CSV and NDJSON downloads of ``/v1/models``: every row, in order, RFC 4180, headers."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import gzip
+import io
+import json
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from starlette.requests import Request
+
+from api.http.downloads import csv_cell, download_responses, negotiate
+from api.resources.models.service import SUMMARY_FIELDS
+
+IDENTITY = {"Accept-Encoding": "identity"}
+
+
+def walk(client: TestClient, url: str) -> list[dict[str, Any]]:
+    """Every item of the JSON list, following ``next_cursor``."""
+    items: list[dict[str, Any]] = []
+    separator = "&" if "?" in url else "?"
+    next_url: str | None = f"{url}{separator}limit=500"
+    while next_url:
+        body = client.get(next_url).json()
+        items += body["items"]
+        cursor = body["next_cursor"]
+        next_url = f"{url}{separator}limit=500&cursor={cursor}" if cursor else None
+    return items
+
+
+def read_csv(text: str) -> tuple[list[str], list[dict[str, str]]]:
+    reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
+    rows = list(reader)
+    return list(reader.fieldnames or []), rows
+
+
+def test_csv_streams_every_row_in_the_list_order(client: TestClient) -> None:
+    url = "/v1/models?sort=-training_compute_flop,name"
+    expected = walk(client, url)
+    response = client.get(f"{url}&format=csv&limit=3", headers=IDENTITY)
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/csv")
+    assert response.headers["content-disposition"] == 'attachment; filename="models.csv"'
+    header, rows = read_csv(response.text)
+    assert header == [*SUMMARY_FIELDS, "attribution"]
+    assert len(rows) == len(expected) == int(response.headers["x-total-count"]) > 900
+    assert [row["slug"] for row in rows] == [item["slug"] for item in expected]
+    assert response.text.endswith("\r\n")
+
+
+def test_csv_cells_match_the_json_values(client: TestClient) -> None:
+    expected = {item["slug"]: item for item in walk(client, "/v1/models")}
+    _, rows = read_csv(client.get("/v1/models?format=csv").text)
+    attribution = client.get("/v1/meta").json()["attribution"]
+    for row in rows:
+        item = expected[row["slug"]]
+        for name in SUMMARY_FIELDS:
+            assert row[name] == csv_cell(item[name]), (row["slug"], name)
+        assert row["attribution"] == attribution
+    with_commas = [r for r in rows if "," in r["name"] or '"' in r["name"]]
+    assert with_commas, "the data has names that need quoting"
+    lists = [r for r in rows if "; " in r["organizations"]]
+    assert lists and all(
+        r["organizations"].split("; ") == expected[r["slug"]]["organizations"] for r in lists
+    )
+
+
+def test_csv_respects_filters_and_fields(client: TestClient) -> None:
+    url = "/v1/models?domain=Language&min_parameters=1e11&fields=name,parameters"
+    expected = walk(client, url)
+    response = client.get(f"{url}&format=csv")
+    header, rows = read_csv(response.text)
+    assert header == ["slug", "name", "parameters", "attribution"]
+    assert [r["slug"] for r in rows] == [i["slug"] for i in expected]
+    assert all(float(r["parameters"]) >= 1e11 for r in rows)
+
+
+def test_csv_with_no_match_has_only_the_header(client: TestClient) -> None:
+    response = client.get("/v1/models?q=no-model-is-named-like-this&format=csv")
+    assert response.status_code == 200
+    assert response.headers["x-total-count"] == "0"
+    header, rows = read_csv(response.text)
+    assert header[0] == "slug" and rows == []
+
+
+def test_accept_header_chooses_csv_or_ndjson(client: TestClient) -> None:
+    as_csv = client.get("/v1/models?q=gpt", headers={"Accept": "text/csv"})
+    assert as_csv.headers["content-type"].startswith("text/csv")
+    as_ndjson = client.get("/v1/models?q=gpt", headers={"Accept": "application/x-ndjson"})
+    assert as_ndjson.headers["content-type"].startswith("application/x-ndjson")
+    as_json = client.get("/v1/models?q=gpt", headers={"Accept": "text/csv;q=0.5, */*"})
+    assert as_json.headers["content-type"] == "application/json"
+    assert "accept" in as_json.headers["vary"].lower()
+    forced = client.get("/v1/models?q=gpt&format=json", headers={"Accept": "text/csv"})
+    assert forced.headers["content-type"] == "application/json"
+
+
+def test_ndjson_is_one_item_per_line(client: TestClient) -> None:
+    url = "/v1/models?q=gpt&sort=name"
+    expected = walk(client, url)
+    response = client.get(f"{url}&format=ndjson")
+    lines = response.text.splitlines()
+    assert [json.loads(line) for line in lines] == expected
+    assert response.headers["content-disposition"] == 'attachment; filename="models.ndjson"'
+    assert response.headers["x-data-attribution"].startswith("Data: Epoch AI")
+
+
+def test_download_headers_etag_304_and_head(client: TestClient) -> None:
+    url = "/v1/models?format=csv&domain=Vision"
+    first = client.get(url, headers=IDENTITY)
+    version = first.headers["x-data-version"]
+    assert first.headers["etag"].startswith(f'"{version}-')
+    assert first.headers["link"] == '<https://creativecommons.org/licenses/by/4.0/>; rel="license"'
+    assert client.get(url, headers=IDENTITY).headers["etag"] == first.headers["etag"]
+    other = client.get("/v1/models?format=csv&domain=Language", headers=IDENTITY)
+    assert other.headers["etag"] != first.headers["etag"]
+    as_ndjson = client.get("/v1/models?format=ndjson&domain=Vision", headers=IDENTITY)
+    assert as_ndjson.headers["etag"] != first.headers["etag"]
+
+    cached = client.get(url, headers={**IDENTITY, "If-None-Match": first.headers["etag"]})
+    assert cached.status_code == 304 and cached.content == b""
+    head = client.head(url, headers=IDENTITY)
+    assert head.status_code == 200 and head.content == b""
+    assert head.headers["etag"] == first.headers["etag"]
+    assert head.headers["x-total-count"] == first.headers["x-total-count"]
+
+
+def test_download_is_gzip_streamed(client: TestClient) -> None:
+    url = "/v1/models?format=csv"
+    plain = client.get(url, headers=IDENTITY)
+    with client.stream("GET", url, headers={"Accept-Encoding": "gzip"}) as response:
+        assert response.headers["content-encoding"] == "gzip"
+        assert "content-length" not in response.headers
+        etag = response.headers["etag"]
+        wire = b"".join(response.iter_raw())
+    assert gzip.decompress(wire) == plain.content
+    assert len(wire) < len(plain.content) / 3
+    assert etag == plain.headers["etag"][:-1] + '-gzip"'
+    cached = client.get(url, headers={"Accept-Encoding": "gzip", "If-None-Match": etag})
+    assert cached.status_code == 304
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["format=csv&sort=bogus", "format=csv&fields=nope", "format=xml", "format=csv&start=x"],
+)
+def test_bad_downloads_are_problems_before_streaming(client: TestClient, query: str) -> None:
+    response = client.get(f"/v1/models?{query}")
+    assert response.status_code in (400, 422)
+    assert response.headers["content-type"].startswith("application/problem+json")
+
+
+def test_openapi_declares_the_download_media_types(client: TestClient) -> None:
+    operation = client.get("/openapi.json").json()["paths"]["/v1/models"]["get"]
+    content = operation["responses"]["200"]["content"]
+    assert {"application/json", "text/csv", "application/x-ndjson"} <= set(content)
+    assert set(download_responses()[200]["content"]) <= set(content)
+    names = {p["name"] for p in operation["parameters"]}
+    assert "format" in names
+
+
+@pytest.mark.parametrize(
+    ("value", "cell"),
+    [
+        (None, ""),
+        (True, "true"),
+        (False, "false"),
+        (175000000000.0, "175000000000"),
+        (3.14e23, "3.14e+23"),
+        (0.5, "0.5"),
+        (dt.date(2012, 9, 30), "2012-09-30"),
+        (["OpenAI", "Microsoft"], "OpenAI; Microsoft"),
+        ([], ""),
+        ({"a": 1}, '{"a":1}'),
+        ('say "hi", twice', 'say "hi", twice'),
+    ],
+)
+def test_csv_cell(value: Any, cell: str) -> None:
+    assert csv_cell(value) == cell
+
+
+def _request(accept: str | None) -> Request:
+    headers = [(b"accept", accept.encode())] if accept is not None else []
+    return Request({"type": "http", "method": "GET", "path": "/", "headers": headers})
+
+
+@pytest.mark.parametrize(
+    ("accept", "expected"),
+    [
+        (None, "json"),
+        ("*/*", "json"),
+        ("text/csv", "csv"),
+        ("application/x-ndjson", "ndjson"),
+        ("text/csv, application/json", "csv"),
+        ("application/json, text/csv", "json"),
+        ("text/csv;q=0.4, application/json;q=0.9", "json"),
+        ("text/html, */*;q=0.8", "json"),
+        ("text/csv;q=0", "json"),
+        ("application/xml", "json"),
+    ],
+)
+def test_negotiate(accept: str | None, expected: str) -> None:
+    assert negotiate(_request(accept), None) == expected
+    assert negotiate(_request(accept), "ndjson") == "ndjson"
+
+
+def _download_operations() -> list[tuple[str, dict[str, Any]]]:
+    from tests.test_contract import OPERATIONS
+
+    return [
+        (path, operation)
+        for path, operation in OPERATIONS
+        if "text/csv" in operation["responses"]["200"]["content"]
+    ]
+
+
+@pytest.mark.parametrize(
+    ("path", "operation"),
+    _download_operations(),
+    ids=[operation["operationId"] for _, operation in _download_operations()],
+)
+def test_every_declared_download_streams_all_rows(
+    client: TestClient, path: str, operation: dict[str, Any]
+) -> None:
+    """Any operation declaring text/csv keeps the download contract (new ones included)."""
+    from api.http.examples import example_url
+
+    url = example_url(path, operation)
+    separator = "&" if "?" in url else "?"
+    as_json = client.get(url).json()
+    response = client.get(f"{url}{separator}format=csv", headers=IDENTITY)
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/csv")
+    disposition = response.headers["content-disposition"]
+    assert disposition.startswith("attachment; filename=") and disposition.endswith('.csv"')
+    header, rows = read_csv(response.text)
+    assert header[-1] == "attribution"
+    assert all(row["attribution"] == as_json["meta"]["attribution"] for row in rows)
+    if "total" in as_json:
+        assert len(rows) == as_json["total"] == int(response.headers["x-total-count"])
+    ndjson = client.get(f"{url}{separator}format=ndjson", headers=IDENTITY)
+    assert len(ndjson.text.splitlines()) == len(rows)
