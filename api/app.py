@@ -16,6 +16,7 @@ from api.http.install import install_http_middleware
 from api.http.params import reject_unknown_params
 from api.http.problems import install_error_handlers
 from api.http.response_cache import install_response_cache
+from api.listing.query import COUNTS
 from api.resources.eras import routes as eras
 from api.resources.health import routes as health
 from api.resources.meta import routes as meta
@@ -64,6 +65,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
     )
     app.state.settings = settings
+    COUNTS.resize(settings.count_cache_max_entries)
     install_error_handlers(app)
     # Innermost first: the response cache, then the HTTP layer (ETag, gzip, CORS) around it.
     install_response_cache(app, settings)

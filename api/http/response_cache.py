@@ -57,7 +57,6 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from api.config import Settings
 from api.db.engine import is_sqlite, postgres_connect_args, sqlite_path
 from api.http.conditional import DATA_VERSION_HEADER, body_etag
-from api.listing.query import COUNTS
 
 CACHED_PATH_PREFIX = "/v1/"
 GENERATION_SQL = "SELECT data_version, loaded_at FROM data_release"
@@ -435,10 +434,8 @@ class _Recorder:
 def install_response_cache(app: Any, settings: Settings) -> ResponseCache:
     """Add the cache as the innermost middleware; call before any other ``add_middleware``.
 
-    The cache is also ``app.state.response_cache`` (its size and counters). The
-    bound of the list totals' cache (``api.listing.query.COUNTS``) is set here too.
+    The cache is also ``app.state.response_cache`` (its size and counters).
     """
-    COUNTS.resize(settings.count_cache_max_entries)
     cache = ResponseCache(
         settings.cache_max_entries, settings.cache_max_bytes, settings.cache_max_entry_bytes
     )
