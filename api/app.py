@@ -15,7 +15,7 @@ from api.http.examples import install_examples
 from api.http.install import install_http_middleware
 from api.http.params import reject_unknown_params
 from api.http.problems import install_error_handlers
-from api.http.response_cache import install_response_cache
+from api.http.response_cache.middleware import install_response_cache
 from api.listing.query import COUNTS
 from api.resources.eras import routes as eras
 from api.resources.health import routes as health
