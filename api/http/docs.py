@@ -25,7 +25,6 @@ from fastapi.staticfiles import StaticFiles
 from starlette.responses import HTMLResponse
 
 STATIC_PREFIX = "/static/docs"
-ASSETS = ("swagger-ui-bundle.js", "swagger-ui.css", "redoc.standalone.js", "favicon.png")
 CONTENT_SECURITY_POLICY = "; ".join(
     [
         "default-src 'self'",

@@ -57,7 +57,7 @@ from fastapi import Query, Request
 from starlette.responses import Response, StreamingResponse
 
 from api import __version__
-from api.http.responses import JSONBody, page_links
+from api.http.responses import DATA_VERSION_HEADER, TOTAL_COUNT_HEADER, JSONBody, page_links
 from api.listing.query import PageRequest
 from api.provenance import Provenance
 
@@ -67,11 +67,6 @@ EXPORT_PAGE_SIZE = 2000
 ATTRIBUTION_COLUMN = "attribution"
 CSV_MEDIA_TYPE = "text/csv"
 NDJSON_MEDIA_TYPE = "application/x-ndjson"
-MEDIA_TYPES: dict[str, str] = {
-    "json": "application/json",
-    "csv": CSV_MEDIA_TYPE,
-    "ndjson": NDJSON_MEDIA_TYPE,
-}
 _ACCEPTED = {
     "application/json": "json",
     "text/csv": "csv",
@@ -280,12 +275,12 @@ def respond_rows(
     headers = {
         "Content-Disposition": f'attachment; filename="{filename}.{fmt}"',
         "ETag": download_etag(request, fmt, provenance.data_version),
-        "X-Data-Version": provenance.data_version,
+        DATA_VERSION_HEADER: provenance.data_version,
         "X-Data-Attribution": header_text(provenance.attribution),
         **VARY_ACCEPT,
     }
     if rows.total is not None:
-        headers["X-Total-Count"] = str(rows.total)
+        headers[TOTAL_COUNT_HEADER] = str(rows.total)
     licenses = [
         LICENSE_URLS[name] for name in provenance.license.split("; ") if name in LICENSE_URLS
     ]

@@ -10,14 +10,16 @@ from cachetools import LRUCache
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.config import Settings
-from api.http.conditional import DATA_VERSION_HEADER, body_etag
+from api.http.conditional import body_etag
 from api.http.response_cache.probe import GenerationProbe, generation_probe
 from api.http.response_cache.store import ResponseCache
+from api.http.responses import DATA_VERSION_HEADER
 
 CACHED_PATH_PREFIX = "/v1/"
 CACHE_STATUS_HEADER = b"x-cache"
 # Response ``Vary`` values this cache handles: Accept is in the key, the others are
 # applied by the middleware outside this one.
+_DATA_VERSION_NAME = DATA_VERSION_HEADER.lower().encode()
 _VARY_HANDLED = frozenset({"accept", "accept-encoding", "origin"})
 # Canonical queries are remembered (decoding one costs about 15 us, several times a
 # hit's other work) up to this many bytes of queries and answers; longer queries are
@@ -83,7 +85,7 @@ def _with_etag(headers: list[tuple[bytes, bytes]], body: bytes) -> list[tuple[by
     once here so that a hit is not hashed again on every request."""
     if any(name == b"etag" for name, _ in headers):
         return headers
-    version = next((v for n, v in headers if n == DATA_VERSION_HEADER.encode()), None)
+    version = next((v for n, v in headers if n == _DATA_VERSION_NAME), None)
     etag = body_etag(body, version.decode("latin-1") if version is not None else None)
     return [*headers, (b"etag", etag.encode("latin-1"))]
 
