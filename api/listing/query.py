@@ -144,8 +144,8 @@ def fetch_page(
             data_version=provenance.data_version,
             filters=query.filters_key,
         )
-        position = payload["p"]
-        where.append(after(query.sort, query.tiebreaker, payload["k"]))
+        position = payload.p
+        where.append(after(query.sort, query.tiebreaker, payload.k))
     total = count(session, query, provenance.data_version)
     statement = (
         select(*query.columns)
