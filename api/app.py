@@ -5,17 +5,13 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import Depends, FastAPI
+from fastapi import FastAPI
 
 from api import __version__
 from api.config import Settings, get_settings
 from api.db.engine import make_engine
-from api.http.docs import install_docs
-from api.http.examples import install_examples
-from api.http.install import install_http_middleware
-from api.http.params import reject_unknown_params
-from api.http.problems import install_error_handlers
-from api.http.response_cache import install_response_cache
+from api.http.install import install
+from api.listing.query import COUNTS
 from api.resources.eras import routes as eras
 from api.resources.health import routes as health
 from api.resources.meta import routes as meta
@@ -32,6 +28,17 @@ statistics.
 Data: Epoch AI, 'Data on Notable AI Models', https://epoch.ai/data/notable-ai-models,
 CC BY 4.0.
 """
+
+ROUTERS = (
+    health.router,
+    models.router,
+    milestones.router,
+    eras.router,
+    timeline.router,
+    trends.router,
+    trends.stats_router,
+    meta.router,
+)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -58,26 +65,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description=DESCRIPTION,
         lifespan=lifespan,
         separate_input_output_schemas=False,
-        dependencies=[Depends(reject_unknown_params)],
         license_info={"name": "Code: MIT; data: CC BY 4.0 (Epoch AI)"},
-        docs_url=None,  # served from local assets by install_docs
+        docs_url=None,  # served from local assets (api.http.docs)
         redoc_url=None,
     )
     app.state.settings = settings
-    install_error_handlers(app)
-    # Innermost first: the response cache, then the HTTP layer (ETag, gzip, CORS) around it.
-    install_response_cache(app, settings)
-    install_http_middleware(app, settings)
-    install_docs(app)
-    install_examples(app)
-    app.include_router(health.router)
-    app.include_router(models.router)
-    app.include_router(milestones.router)
-    app.include_router(eras.router)
-    app.include_router(timeline.router)
-    app.include_router(trends.router)
-    app.include_router(trends.stats_router)
-    app.include_router(meta.router)
+    COUNTS.resize(settings.count_cache_max_entries)
+    install(app, settings)
+    for router in ROUTERS:
+        app.include_router(router)
     return app
 
 

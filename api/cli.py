@@ -1,10 +1,11 @@
-"""The ``dle`` command: migrate, seed, serve."""
+"""The ``dle`` command: migrate, seed, serve, record the OpenAPI examples."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 
 def _migrate(args: argparse.Namespace) -> int:
@@ -60,10 +61,19 @@ def _serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _examples(args: argparse.Namespace) -> int:
+    from api.app import create_app
+    from api.config import get_settings
+    from api.http.examples import EXAMPLES_PATH, record
+
+    path: Path = args.output or EXAMPLES_PATH
+    done = record(create_app(get_settings()), path)
+    print(f"recorded {len(done)} examples in {path}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The command-line interface."""
-    from pathlib import Path
-
     parser = argparse.ArgumentParser(prog="dle", description="Deep Learning Evolution API")
     commands = parser.add_subparsers(dest="command", required=True)
 
@@ -83,6 +93,12 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--log-level", default="info")
     serve.add_argument("--no-access-log", action="store_true")
     serve.set_defaults(handler=_serve)
+
+    examples = commands.add_parser(
+        "examples", help="record the OpenAPI response examples from the database's data"
+    )
+    examples.add_argument("--output", type=Path, default=None, help="file to write")
+    examples.set_defaults(handler=_examples)
     return parser
 
 

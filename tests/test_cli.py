@@ -85,3 +85,28 @@ def test_seed_blocked_by_a_reader_fails_cleanly(
         assert "loaded" in capsys.readouterr().out
     finally:
         engine.dispose()
+
+
+def test_examples_records_from_the_app_it_builds(
+    database: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from fastapi import FastAPI
+
+    from api.http import examples
+
+    seen: list[tuple[FastAPI, Path]] = []
+
+    def record(app: FastAPI, path: Path) -> dict[str, object]:
+        seen.append((app, path))
+        return {"list_models": {}}
+
+    monkeypatch.setattr(examples, "record", record)
+    output = tmp_path / "examples.json"
+    assert main(["examples", "--output", str(output)]) == 0
+    [(app, path)] = seen
+    assert path == output
+    assert app.state.settings.database_url == database
+    assert f"recorded 1 examples in {output}" in capsys.readouterr().out

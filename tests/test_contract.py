@@ -105,7 +105,7 @@ def test_success_response_has_a_schema_and_an_example(path: str, operation: dict
     item = _list_item_schema(schema)
     candidates = [media, schema, _resolve(schema)] + ([item] if item is not None else [])
     assert any(_has_example(c) for c in candidates), (
-        f"{path}: no example for the 200 response; record one: python -m api.http.examples"
+        f"{path}: no example for the 200 response; record one: dle examples"
     )
 
 
@@ -121,7 +121,7 @@ def test_recorded_examples_match_the_schemas(path: str, operation: dict[str, Any
     schema = _json_schema(operation)
     validator = jsonschema_rs.Draft202012Validator({**schema, "components": DOCUMENT["components"]})
     errors = [e.message for e in validator.iter_errors(RECORDED[operation_id])]
-    assert not errors, f"{operation_id}: {errors[:3]}; record again: python -m api.http.examples"
+    assert not errors, f"{operation_id}: {errors[:3]}; record again: dle examples"
 
 
 @by_operation

@@ -35,8 +35,8 @@ from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.http import compression
+from api.http.responses import DATA_VERSION_HEADER
 
-DATA_VERSION_HEADER = "x-data-version"
 _FILE_SEND_EXTENSIONS = ("http.response.pathsend", "http.response.zerocopysend")
 _ETAG_LIST = re.compile(r'\s*(?:W/)?("[^"]*")\s*(?:,|$)')
 # Headers a 304 keeps (RFC 9110 15.4.5): the validators and caching metadata.
@@ -48,7 +48,7 @@ _NOT_MODIFIED_KEEP = frozenset(
         "content-location",
         "expires",
         "date",
-        DATA_VERSION_HEADER,
+        DATA_VERSION_HEADER.lower(),
     }
 )
 

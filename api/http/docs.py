@@ -8,6 +8,13 @@ online validator badge are turned off for the same reason, and both pages carry 
 Content-Security-Policy that lets them load nothing from another origin: ReDoc's
 bundle still points its footer logo at a CDN, and the browser now skips that image
 (ReDoc hides it) instead of asking the internet for it.
+
+Why not ``fastapi_offline.FastAPIOffline``: its one public API is a factory that
+builds the FastAPI application itself (so it cannot be installed on the app
+``create_app`` builds, like the rest of the HTTP layer), sets no
+Content-Security-Policy (that would need code of its own, by path, around its
+pages) and leaves the OAuth2 redirect URL without the ``root_path``. Only its assets
+are used, through ``assets_dir()``.
 """
 
 from __future__ import annotations
@@ -25,7 +32,6 @@ from fastapi.staticfiles import StaticFiles
 from starlette.responses import HTMLResponse
 
 STATIC_PREFIX = "/static/docs"
-ASSETS = ("swagger-ui-bundle.js", "swagger-ui.css", "redoc.standalone.js", "favicon.png")
 CONTENT_SECURITY_POLICY = "; ".join(
     [
         "default-src 'self'",

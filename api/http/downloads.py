@@ -11,19 +11,15 @@ Using it in a list route (``/v1/models``, ``/v1/milestones`` and ``/v1/timeline`
 
     @router.get("", ..., responses={**problem_responses(400, 422), **download_responses()})
     def list_things(request: Request, ..., format_: FormatQuery = None) -> Response:
-        return list_response(
-            request,
-            format_,
-            lambda page: service.list_things(session, provenance, filters, keys, page, fields),
-            page,
-            fields,
-            "things",
-            provenance,
-        )
+        pages = partial(service.list_things, session, provenance, filters, keys, fields=fields)
+        return list_response(request, format_, pages, page, fields, "things", provenance)
 
-``paged_rows`` fetches the first page before the response starts, so a bad filter,
-sort or field is still a 4xx problem-details answer; rows that are already in memory
-(a yearly table, say) go through ``RowSource.of(items)`` instead.
+``pages`` is a ``PageFetcher``: the service's list function with everything bound
+but the page, so ``pages(page)`` is the JSON page and ``pages(PageRequest(cursor=...))``
+the next page of a download. ``paged_rows`` fetches the first page before the
+response starts, so a bad filter, sort or field is still a 4xx problem-details
+answer; rows that are already in memory (a yearly table, say) go through
+``RowSource.of(items)`` instead.
 
 The CSV follows RFC 4180 (``csv`` module quoting, CRLF line ends, a header row).
 List values are joined with ``"; "``; objects are written as JSON; booleans as
@@ -57,7 +53,7 @@ from fastapi import Query, Request
 from starlette.responses import Response, StreamingResponse
 
 from api import __version__
-from api.http.responses import JSONBody, page_links
+from api.http.responses import DATA_VERSION_HEADER, TOTAL_COUNT_HEADER, page_response
 from api.listing.query import PageRequest
 from api.provenance import Provenance
 
@@ -67,11 +63,6 @@ EXPORT_PAGE_SIZE = 2000
 ATTRIBUTION_COLUMN = "attribution"
 CSV_MEDIA_TYPE = "text/csv"
 NDJSON_MEDIA_TYPE = "application/x-ndjson"
-MEDIA_TYPES: dict[str, str] = {
-    "json": "application/json",
-    "csv": CSV_MEDIA_TYPE,
-    "ndjson": NDJSON_MEDIA_TYPE,
-}
 _ACCEPTED = {
     "application/json": "json",
     "text/csv": "csv",
@@ -82,6 +73,8 @@ _ACCEPTED = {
 # Licences whose text has a canonical URL, for the ``Link: <...>; rel="license"`` header.
 LICENSE_URLS = {"CC BY 4.0": "https://creativecommons.org/licenses/by/4.0/"}
 VARY_ACCEPT = {"Vary": "Accept"}
+# One page of a list envelope (``items``, ``total``, ``next_cursor``, ...) for a request.
+PageFetcher = Callable[[PageRequest], Mapping[str, Any]]
 
 FormatQuery = Annotated[
     Format | None,
@@ -280,12 +273,12 @@ def respond_rows(
     headers = {
         "Content-Disposition": f'attachment; filename="{filename}.{fmt}"',
         "ETag": download_etag(request, fmt, provenance.data_version),
-        "X-Data-Version": provenance.data_version,
+        DATA_VERSION_HEADER: provenance.data_version,
         "X-Data-Attribution": header_text(provenance.attribution),
         **VARY_ACCEPT,
     }
     if rows.total is not None:
-        headers["X-Total-Count"] = str(rows.total)
+        headers[TOTAL_COUNT_HEADER] = str(rows.total)
     licenses = [
         LICENSE_URLS[name] for name in provenance.license.split("; ") if name in LICENSE_URLS
     ]
@@ -297,7 +290,7 @@ def respond_rows(
 def list_response(
     request: Request,
     requested: Format | None,
-    fetch: Callable[[PageRequest], Mapping[str, Any]],
+    fetch: PageFetcher,
     page: PageRequest,
     columns: Sequence[str],
     filename: str,
@@ -308,5 +301,4 @@ def list_response(
     if fmt != "json":
         rows = paged_rows(lambda cursor: fetch(export_page(cursor)))
         return respond_rows(request, fmt, rows, columns, filename, provenance)
-    body = dict(fetch(page))
-    return JSONBody(body, headers={**VARY_ACCEPT, "Link": page_links(request, body)})
+    return page_response(request, fetch(page), VARY_ACCEPT)

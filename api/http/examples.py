@@ -119,16 +119,14 @@ def install_examples(app: FastAPI) -> None:
     app.openapi = openapi  # type: ignore[method-assign]
 
 
-def record(database_url: str, path: Path = EXAMPLES_PATH) -> dict[str, Any]:
-    """Call every GET operation with its example request and store the shortened answers."""
+def record(app: FastAPI, path: Path = EXAMPLES_PATH) -> dict[str, Any]:
+    """Call every GET operation of ``app`` with its example request and store the
+    shortened answers in ``path`` (``dle examples`` builds the app and calls this)."""
     from fastapi.testclient import TestClient
 
-    from api.app import create_app
-    from api.config import Settings
-
     recorded: dict[str, Any] = {}
-    with TestClient(create_app(Settings(database_url=database_url))) as client:
-        document = client.app.openapi()  # type: ignore[attr-defined]
+    with TestClient(app) as client:
+        document = app.openapi()
         for route_path, item in document["paths"].items():
             operation = item.get("get")
             if not operation:
@@ -142,10 +140,3 @@ def record(database_url: str, path: Path = EXAMPLES_PATH) -> dict[str, Any]:
     text = json.dumps(dict(sorted(recorded.items())), indent=1, ensure_ascii=False)
     path.write_text(text + "\n", encoding="utf-8")
     return recorded
-
-
-if __name__ == "__main__":
-    from api.config import get_settings
-
-    done = record(get_settings().database_url)
-    print(f"recorded {len(done)} examples in {EXAMPLES_PATH}")

@@ -1,17 +1,25 @@
-"""The HTTP contract every route shares: caching headers, HEAD, gzip and CORS.
+"""The HTTP contract every route shares, installed once: ``install(app, settings)``.
 
-``install_http_middleware(app, settings)`` is called once by ``create_app``; routes do
-nothing for it. The order matters: CORS is outermost (so preflights never reach the
-app and even a 304 carries the CORS headers), then ``HttpCacheMiddleware``.
+Problem-details errors, the unknown-parameter check, the response cache, caching
+headers, HEAD, gzip and CORS, the documentation pages and the OpenAPI examples.
+``create_app`` calls ``install`` before it includes the routers; routes do nothing
+for it. The middleware order matters: the response cache is innermost, then
+``HttpCacheMiddleware`` (ETag, gzip), and CORS outermost (so preflights never reach
+the app and even a 304 carries the CORS headers).
 """
 
 from __future__ import annotations
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from starlette.middleware.cors import CORSMiddleware
 
 from api.config import Settings
 from api.http.conditional import CachePolicy, HttpCacheMiddleware
+from api.http.docs import install_docs
+from api.http.examples import install_examples
+from api.http.params import reject_unknown_params
+from api.http.problems import install_error_handlers
+from api.http.response_cache.middleware import install_response_cache
 
 # Headers a browser client may read from a cross-origin response.
 EXPOSED_HEADERS = (
@@ -34,6 +42,18 @@ CACHE_POLICY = CachePolicy(
         ("/static/", "public, max-age=86400"),
     ),
 )
+
+
+def install(app: FastAPI, settings: Settings) -> None:
+    """Install the HTTP layer on ``app``; call before including any router (the
+    unknown-parameter check is added to the routes included afterwards)."""
+    install_error_handlers(app)
+    app.router.dependencies.append(Depends(reject_unknown_params))
+    # Innermost first: the response cache, then the HTTP layer (ETag, gzip, CORS) around it.
+    install_response_cache(app, settings)
+    install_http_middleware(app, settings)
+    install_docs(app)
+    install_examples(app)
 
 
 def install_http_middleware(app: FastAPI, settings: Settings) -> None:

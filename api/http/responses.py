@@ -17,9 +17,9 @@ TOTAL_COUNT_HEADER = "X-Total-Count"
 class JSONBody(Response):
     """JSON serialized with orjson (dates as ISO 8601, NaN never emitted: values are checked).
 
-    Headers follow from the body, so no route can forget them: a body with
-    ``meta.data_version`` gets ``X-Data-Version`` (which ``api.http.install`` puts in the
-    ETag), and a list envelope (``items`` and ``total``) gets ``X-Total-Count``.
+    A body with ``meta.data_version`` (every data response carries its provenance there)
+    gets ``X-Data-Version``, which ``api.http.conditional`` puts in the ETag, so no route
+    can forget it. A list envelope's own headers are set by ``page_response``.
     """
 
     media_type = "application/json"
@@ -37,20 +37,27 @@ class JSONBody(Response):
             meta = content.get("meta")
             if isinstance(meta, dict) and isinstance(meta.get("data_version"), str):
                 self.headers.setdefault(DATA_VERSION_HEADER, meta["data_version"])
-            if "items" in content and isinstance(content.get("total"), int):
-                self.headers.setdefault(TOTAL_COUNT_HEADER, str(content["total"]))
 
     def render(self, content: Any) -> bytes:
         return orjson.dumps(content)
 
 
-def page_response(request: Request, page: dict[str, Any]) -> JSONBody:
-    """A list envelope as JSON with its ``Link`` header (and ``X-Total-Count``)."""
+def page_response(
+    request: Request, page: Mapping[str, Any], headers: Mapping[str, str] | None = None
+) -> JSONBody:
+    """A list envelope as JSON with its ``Link`` (first, prev, next) and ``X-Total-Count``."""
     links = page_links(request, page)
-    return JSONBody(page, headers={"Link": links} if links else None)
+    return JSONBody(
+        dict(page),
+        headers={
+            **(headers or {}),
+            **({"Link": links} if links else {}),
+            TOTAL_COUNT_HEADER: str(page["total"]),
+        },
+    )
 
 
-def page_links(request: Request, page: dict[str, Any]) -> str:
+def page_links(request: Request, page: Mapping[str, Any]) -> str:
     """``Link`` header with first, prev and next pages of a list response."""
     limit, offset = page["limit"], page["offset"]
     base = request.url.remove_query_params(["offset", "cursor"])

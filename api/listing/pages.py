@@ -12,8 +12,19 @@ import datetime as dt
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Any
 
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictFloat,
+    StrictInt,
+    StrictStr,
+    field_validator,
+)
+from pydantic import ValidationError as PydanticValidationError
 from sqlalchemy import ColumnElement, and_, case, false, or_
 
 from api.errors import InvalidParameterError
@@ -97,19 +108,17 @@ def after(
         raise _bad_cursor()
     parts: list[tuple[ColumnElement[Any], Any, bool, bool]] = []
     first_value: Any = None
-    for index, (key, value) in enumerate(zip(keys, values, strict=False)):
+    for index, (key, raw) in enumerate(zip(keys, values, strict=False)):
         column = key.sortable.column
-        if key.sortable.is_date and isinstance(value, str):
-            try:
-                value = dt.date.fromisoformat(value)
-            except ValueError:
-                raise _bad_cursor() from None
+        value = _cursor_value(
+            column, raw, nullable=key.sortable.nullable, is_date=key.sortable.is_date
+        )
         if index == 0:
             first_value = value
         if key.sortable.nullable:
             parts.append((column, value is None, False, True))
         parts.append((column, value, key.descending, False))
-    parts.append((tiebreaker, values[-1], False, False))
+    parts.append((tiebreaker, _cursor_value(tiebreaker, values[-1]), False, False))
 
     terms: list[ColumnElement[bool]] = []
     equal_so_far: list[ColumnElement[bool]] = []
@@ -135,6 +144,38 @@ def after(
     # would otherwise gather every row after the cursor through three index ranges and
     # sort them all (seconds at a million rows) instead of reading the index in order.
     return case((or_(*terms), 1), else_=0) == 1
+
+
+def _cursor_value(column: Any, value: Any, *, nullable: bool = False, is_date: bool = False) -> Any:
+    """A cursor's value for ``column``, of the column's type; a forged one is a 400."""
+    if value is None:
+        if nullable:
+            return None
+        raise _bad_cursor()
+    if is_date:
+        if not isinstance(value, str):
+            raise _bad_cursor()
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            raise _bad_cursor() from None
+    try:
+        python_type = column.type.python_type
+    except (AttributeError, NotImplementedError):
+        return value
+    if python_type is bool:
+        ok = isinstance(value, bool)
+    elif python_type is int:
+        ok = isinstance(value, int) and not isinstance(value, bool)
+    elif python_type is float:
+        ok = isinstance(value, int | float) and not isinstance(value, bool)
+    elif python_type is str:
+        ok = isinstance(value, str)
+    else:
+        ok = True
+    if not ok:
+        raise _bad_cursor()
+    return value
 
 
 def _seek_bound(key: SortKey, value: Any) -> ColumnElement[bool] | None:
@@ -166,24 +207,56 @@ def _bad_cursor() -> InvalidParameterError:
     return InvalidParameterError("cursor", "not a cursor issued by this API", "bad_cursor")
 
 
-def decode_cursor(cursor: str, *, sort: str, data_version: str, filters: str) -> dict[str, Any]:
-    """Decode and check a cursor against the request it is used with."""
+# JSON numbers a database column can hold exactly: within a double's integer range.
+MAX_CURSOR_INT = 2**53
+CursorScalar = (
+    StrictBool
+    | Annotated[StrictInt, Field(ge=-MAX_CURSOR_INT, le=MAX_CURSOR_INT)]
+    | Annotated[StrictFloat, Field(allow_inf_nan=False)]
+    | StrictStr
+    | None
+)
+
+
+class Cursor(BaseModel):
+    """A decoded cursor: data version, sort, filters, the last row's key, its position."""
+
+    model_config = ConfigDict(strict=True, frozen=True)
+
+    v: StrictStr
+    s: StrictStr
+    f: StrictStr
+    p: Annotated[StrictInt, Field(ge=0, le=MAX_CURSOR_INT)]
+    k: list[CursorScalar]
+
+    @field_validator("k", mode="before")
+    @classmethod
+    def _ints_in_range(cls, value: Any) -> Any:
+        # Before the union: pydantic would otherwise take a huge int as a float.
+        if isinstance(value, list) and any(
+            isinstance(v, int) and not isinstance(v, bool) and abs(v) > MAX_CURSOR_INT
+            for v in value
+        ):
+            raise ValueError("integer out of range")
+        return value
+
+
+def decode_cursor(cursor: str, *, sort: str, data_version: str, filters: str) -> Cursor:
+    """Decode and check a cursor against the request it is used with.
+
+    Any cursor this API did not issue (not base64, not JSON, another shape, values of
+    other types or out of range) is a 400 ``bad_cursor``.
+    """
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
-        payload = json.loads(base64.urlsafe_b64decode(padded.encode()))
-    except (ValueError, binascii.Error, UnicodeDecodeError):
+        payload = Cursor.model_validate(json.loads(base64.urlsafe_b64decode(padded.encode())))
+    except (ValueError, RecursionError, binascii.Error, PydanticValidationError):
         raise _bad_cursor() from None
-    if not isinstance(payload, dict) or not isinstance(payload.get("k"), list):
-        raise _bad_cursor()
-    if not isinstance(payload.get("p"), int) or payload["p"] < 0:
-        raise _bad_cursor()
-    if not all(v is None or isinstance(v, str | int | float) for v in payload["k"]):
-        raise _bad_cursor()
-    if payload.get("v") != data_version:
+    if payload.v != data_version:
         raise InvalidParameterError(
             "cursor", "the data changed since this cursor was issued; start again", "stale_cursor"
         )
-    if payload.get("s") != sort or payload.get("f") != filters:
+    if payload.s != sort or payload.f != filters:
         raise InvalidParameterError(
             "cursor", "the cursor belongs to another sort or filter; start again", "cursor_mismatch"
         )

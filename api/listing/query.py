@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import hashlib
 import threading
-from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from cachetools import LRUCache
 from sqlalchemy import ColumnElement, FromClause, Select, func, select
 from sqlmodel import Session, col
 
@@ -72,21 +72,20 @@ class CountCache:
     (a full scan for a filter on a linked table), and it only changes with the data.
     Each total is stored under the data version read by the same statement as the
     count, so a total is never filed under a version it was not computed from.
-    Endpoints run in worker threads, hence the lock.
+    Endpoints run in worker threads, hence the lock (a ``cachetools`` cache is not
+    thread-safe, and even a read reorders it). The bound comes from the settings:
+    ``create_app`` calls ``resize``.
     """
 
     def __init__(self, max_entries: int) -> None:
-        self.max_entries = max_entries
-        self._entries: OrderedDict[tuple[str, ...], int] = OrderedDict()
         self._lock = threading.Lock()
+        self._entries: LRUCache[tuple[str, ...], int] = LRUCache(max(max_entries, 1))
+        self.max_entries = max_entries
 
     def get(self, key: tuple[str, ...]) -> int | None:
         """The total for ``key``, if known."""
         with self._lock:
-            total = self._entries.get(key)
-            if total is not None:
-                self._entries.move_to_end(key)
-            return total
+            return self._entries.get(key)
 
     def put(self, key: tuple[str, ...], total: int) -> None:
         """Remember a total; the least recently used goes when full."""
@@ -94,16 +93,13 @@ class CountCache:
             return
         with self._lock:
             self._entries[key] = total
-            self._entries.move_to_end(key)
-            while len(self._entries) > self.max_entries:
-                self._entries.popitem(last=False)
 
     def resize(self, max_entries: int) -> None:
-        """Change the bound (from the settings, at startup); 0 turns caching off."""
+        """Set the bound (from the settings, at startup) and start empty; 0 turns
+        caching off."""
         with self._lock:
+            self._entries = LRUCache(max(max_entries, 1))
             self.max_entries = max_entries
-            while len(self._entries) > max(max_entries, 0):
-                self._entries.popitem(last=False)
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -148,8 +144,8 @@ def fetch_page(
             data_version=provenance.data_version,
             filters=query.filters_key,
         )
-        position = payload["p"]
-        where.append(after(query.sort, query.tiebreaker, payload["k"]))
+        position = payload.p
+        where.append(after(query.sort, query.tiebreaker, payload.k))
     total = count(session, query, provenance.data_version)
     statement = (
         select(*query.columns)

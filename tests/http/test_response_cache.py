@@ -11,13 +11,12 @@ from typing import Any
 import pytest
 
 from api.db.migrate import upgrade
-from api.http.response_cache import (
-    ENTRY_OVERHEAD_BYTES,
-    ResponseCache,
+from api.http.response_cache.middleware import (
     ResponseCacheMiddleware,
     canonical_query,
     request_key,
 )
+from api.http.response_cache.store import ENTRY_OVERHEAD_BYTES, ResponseCache
 from seed.loader import load_seed
 from tests.conftest import SAMPLE_DIR, make_client
 
@@ -127,6 +126,17 @@ def test_key_sorts_parameters_but_keeps_the_order_of_repeated_values() -> None:
     assert canonical_query(b"b=2&a=%4C&a=1") == "a=L&a=1&b=2"
 
 
+def test_query_memo_is_bounded_in_bytes() -> None:
+    from api.http.response_cache import middleware
+
+    long = b"q=" + b"x" * middleware.QUERY_MEMO_MAX_QUERY
+    assert canonical_query(long) == long.decode()
+    assert long not in middleware._query_memo
+    for index in range(20_000):
+        canonical_query(f"limit={index}&offset={index}".encode())
+    assert middleware._query_memo.currsize <= middleware.QUERY_MEMO_BYTES
+
+
 def test_scheme_and_host_are_part_of_the_key() -> None:
     """Responses carry absolute URLs (Link): another host or scheme is another entry."""
     app = ToyApp()
@@ -177,9 +187,11 @@ def test_response_computed_while_the_generation_changed_is_not_stored() -> None:
 
     app = ToyApp(reload_during_request)
     cache = make_cache()
-    request(ResponseCacheMiddleware(app, cache, probe))
-    assert len(cache) == 0
-    assert cache.stats.stores == 0
+    middleware = ResponseCacheMiddleware(app, cache, probe)
+    request(middleware)
+    assert len(cache) == 0 and cache.bytes == 0
+    assert cache_status(request(middleware)[0]) == b"MISS"
+    assert app.calls == 2
 
 
 def test_unknown_generation_bypasses_the_cache() -> None:
@@ -192,7 +204,8 @@ def test_unknown_generation_bypasses_the_cache() -> None:
     start, _ = request(middleware)
     assert app.calls == 2
     assert cache_status(start) is None
-    assert cache.stats.bypasses == 1
+    probe.generation = "v1@1"
+    assert cache_status(request(middleware)[0]) == b"HIT"  # the entry was kept, not served
 
 
 @pytest.mark.parametrize(
@@ -293,7 +306,7 @@ def test_entry_bound_evicts_least_recently_used() -> None:
     assert len(cache) == 2
     assert cache.get("g", "b") is None
     assert cache.get("g", "a") is not None and cache.get("g", "c") is not None
-    assert cache.stats.evictions == 1
+    assert cache.bytes == 2 * entry_size("a", b"x")
 
 
 def test_byte_bound_holds_and_oversized_answers_are_refused() -> None:
@@ -370,7 +383,7 @@ def test_app_with_cache_off(sample_url: str) -> None:
             assert response.status_code == 200
             assert "x-cache" not in response.headers
         cache = client.app.state.response_cache  # type: ignore[attr-defined]
-        assert len(cache) == 0 and cache.stats.hits == cache.stats.misses == 0
+        assert len(cache) == 0 and cache.bytes == 0
 
 
 def renamed_sample(tmp_path: Path, old: str, new: str) -> Path:

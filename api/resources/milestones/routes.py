@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request
@@ -90,15 +91,8 @@ def list_milestones(
     )
     keys = parse_sort(sort, service.SORTABLE, service.DEFAULT_SORT)
     selected = service.parse_fields(fields)
-    return list_response(
-        request,
-        format_,
-        lambda p: service.list_milestones(session, provenance, filters, keys, p, selected),
-        page,
-        selected,
-        "milestones",
-        provenance,
-    )
+    pages = partial(service.list_milestones, session, provenance, filters, keys, fields=selected)
+    return list_response(request, format_, pages, page, selected, "milestones", provenance)
 
 
 @router.get(

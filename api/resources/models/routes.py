@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, Request
@@ -58,15 +59,8 @@ def list_models(
     """Notable ML models matching the filters, one page at a time (or all as CSV/NDJSON)."""
     keys = parse_sort(sort, service.SORTABLE, service.DEFAULT_SORT)
     selected = service.parse_fields(fields, service.SUMMARY_FIELDS)
-    return list_response(
-        request,
-        format_,
-        lambda p: service.list_models(session, provenance, filters, keys, p, selected),
-        page,
-        selected,
-        "models",
-        provenance,
-    )
+    pages = partial(service.list_models, session, provenance, filters, keys, fields=selected)
+    return list_response(request, format_, pages, page, selected, "models", provenance)
 
 
 @router.get(

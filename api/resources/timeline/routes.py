@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
@@ -55,12 +56,5 @@ def get_timeline(
     """One chronological feed for drawing a timeline from a single request (or CSV/NDJSON)."""
     filters = service.TimelineFilters(start=start, end=end, milestones=milestones, models=models)
     selected = service.parse_fields(fields)
-    return list_response(
-        request,
-        format_,
-        lambda p: service.timeline(session, provenance, filters, sort, p, selected),
-        page,
-        selected,
-        "timeline",
-        provenance,
-    )
+    pages = partial(service.timeline, session, provenance, filters, sort, fields=selected)
+    return list_response(request, format_, pages, page, selected, "timeline", provenance)

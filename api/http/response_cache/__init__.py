@@ -1,0 +1,43 @@
+"""Response cache: whole ``/v1`` responses, keyed by the request and the data generation.
+
+A pure ASGI middleware, added innermost (inside ETag, gzip and CORS), so a hit
+costs a dictionary lookup and two ``send`` calls: no routing, no dependencies, no
+thread hop, no SQL beyond one tiny query.
+
+**Never stale.** Every request first reads the data *generation*, ``data_version``
+and ``loaded_at`` of the one ``data_release`` row, with one small query (see
+``GenerationProbe``). Entries are keyed by that generation, so a hit is a response
+computed from exactly the data the database holds at the moment of the check. The
+loader rewrites ``data_release`` in the same transaction as the data it describes and
+only when the data changes (``seed.loader``), and ``loaded_at`` differs at every such
+load, so even a load that returns to an earlier data version starts a new generation.
+A response is stored only when the generation read after the application answered
+equals the one read before: no load committed while it was computed, so it holds
+the data of that generation alone. When the generation cannot be read (the database
+is unreachable, locked by a writer, not seeded), the request bypasses the cache
+entirely and the application answers (usually 503): nothing cached is served
+without a check.
+
+**What is stored**: answers to GET under ``/v1/`` with status 200, sent as one body
+(a streamed body, such as a CSV download, arrives in several messages and is
+passed through), without ``Set-Cookie``, ``Cache-Control: no-store`` or ``private``,
+and at most ``cache_max_entry_bytes`` long. HEAD is answered from a GET's entry
+(headers only) when the HTTP layer has not already turned it into a GET.
+
+**Key**: scheme, ``Host`` and path (responses carry absolute URLs in ``Link``),
+query parameters (decoded like the application decodes them, sorted by name with the
+order of repeated values kept, since that order can matter), and the ``Accept``
+header (the representation may depend on it). ``Accept-Encoding``
+and ``Origin`` are handled by the middleware outside this one, from the stored body.
+
+**ETag**: a stored response gets the ETag that ``api.http.conditional`` would
+compute from its body (the same function), so hits are not hashed again.
+
+**Memory**: at most ``cache_max_entries`` entries and ``cache_max_bytes`` bytes
+(bodies, headers and keys, plus a fixed overhead per entry), least recently used
+evicted first; entries of an older generation are dropped as soon as a newer one is
+seen. ``cache_max_entries=0`` turns the cache off.
+
+Modules: ``store`` (the bounded store), ``probe`` (reading the generation),
+``middleware`` (the ASGI middleware, the request key, ``install_response_cache``).
+"""

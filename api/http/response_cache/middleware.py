@@ -1,0 +1,193 @@
+"""The response cache's ASGI middleware and its request key (see the package docs)."""
+
+from __future__ import annotations
+
+from operator import itemgetter
+from typing import Any
+from urllib.parse import parse_qsl, urlencode
+
+from cachetools import LRUCache
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from api.config import Settings
+from api.http.conditional import body_etag
+from api.http.response_cache.probe import GenerationProbe, generation_probe
+from api.http.response_cache.store import ResponseCache
+from api.http.responses import DATA_VERSION_HEADER
+
+CACHED_PATH_PREFIX = "/v1/"
+CACHE_STATUS_HEADER = b"x-cache"
+# Response ``Vary`` values this cache handles: Accept is in the key, the others are
+# applied by the middleware outside this one.
+_DATA_VERSION_NAME = DATA_VERSION_HEADER.lower().encode()
+_VARY_HANDLED = frozenset({"accept", "accept-encoding", "origin"})
+# Canonical queries are remembered (decoding one costs about 15 us, several times a
+# hit's other work) up to this many bytes of queries and answers; longer queries are
+# decoded every time.
+QUERY_MEMO_BYTES = 1 << 20
+QUERY_MEMO_MAX_QUERY = 2048
+_QUERY_MEMO_OVERHEAD = 200
+_QueryMemo = LRUCache[bytes, tuple[str, int]]
+_query_memo: _QueryMemo = LRUCache(
+    QUERY_MEMO_BYTES, getsizeof=lambda item: len(item[0]) + item[1] + _QUERY_MEMO_OVERHEAD
+)
+
+
+def canonical_query(raw: bytes) -> str:
+    """Query parameters decoded as Starlette decodes them, sorted by name (stable)."""
+    known = _query_memo.get(raw)
+    if known is not None:
+        return known[0]
+    pairs = parse_qsl(raw.decode("latin-1"), keep_blank_values=True)
+    pairs.sort(key=itemgetter(0))
+    canonical = urlencode(pairs)
+    if len(raw) <= QUERY_MEMO_MAX_QUERY:
+        _query_memo[raw] = (canonical, len(raw))
+    return canonical
+
+
+def request_key(scope: Scope) -> str:
+    """The canonical request: scheme, host, path, sorted query and the ``Accept`` header.
+
+    Scheme and host are part of it because responses carry absolute URLs (``Link``).
+    """
+    accept = host = b""
+    for name, value in scope["headers"]:
+        if name == b"accept":
+            accept = value
+        elif name == b"host":
+            host = value
+    raw_query: bytes = scope.get("query_string", b"")
+    query = canonical_query(raw_query) if raw_query else ""
+    origin = f"{scope.get('scheme', 'http')}://{host.decode('latin-1')}{scope.get('root_path', '')}"
+    return f"{origin}{scope['path']}?{query}\n{accept.decode('latin-1')}"
+
+
+def _storable(start: Message) -> bool:
+    if start["status"] != 200:
+        return False
+    for name, value in start.get("headers", ()):
+        if name == b"set-cookie":
+            return False
+        if name == b"cache-control":
+            directives = value.decode("latin-1").lower()
+            if "no-store" in directives or "private" in directives:
+                return False
+        if name == b"vary":
+            varies = {v.strip().lower() for v in value.decode("latin-1").split(",")}
+            if not varies <= _VARY_HANDLED:
+                return False
+    return True
+
+
+def _with_etag(headers: list[tuple[bytes, bytes]], body: bytes) -> list[tuple[bytes, bytes]]:
+    """The headers with the ETag the HTTP layer would compute for this body, computed
+    once here so that a hit is not hashed again on every request."""
+    if any(name == b"etag" for name, _ in headers):
+        return headers
+    version = next((v for n, v in headers if n == _DATA_VERSION_NAME), None)
+    etag = body_etag(body, version.decode("latin-1") if version is not None else None)
+    return [*headers, (b"etag", etag.encode("latin-1"))]
+
+
+class ResponseCacheMiddleware:
+    """Serves and stores ``/v1`` responses (see the module documentation)."""
+
+    def __init__(self, app: ASGIApp, cache: ResponseCache, probe: GenerationProbe) -> None:
+        self.app = app
+        self.cache = cache
+        self.probe = probe
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "lifespan":
+            try:
+                await self.app(scope, receive, send)
+            finally:
+                self.probe.close()
+            return
+        if (
+            scope["type"] != "http"
+            or not self.cache.enabled
+            or scope["method"] not in ("GET", "HEAD")
+            or not scope["path"].startswith(CACHED_PATH_PREFIX)
+        ):
+            await self.app(scope, receive, send)
+            return
+        cache = self.cache
+        generation = await self.probe.read()
+        if generation is None:
+            await self.app(scope, receive, send)
+            return
+        cache.observe(generation)
+        key = request_key(scope)
+        entry = cache.get(generation, key)
+        if entry is not None:
+            await send(
+                {
+                    "type": "http.response.start",
+                    "status": entry.status,
+                    # A new list each time: outer middleware edits headers in place.
+                    "headers": [*entry.headers, (CACHE_STATUS_HEADER, b"HIT")],
+                }
+            )
+            body = b"" if scope["method"] == "HEAD" else entry.body
+            await send({"type": "http.response.body", "body": body})
+            return
+        if scope["method"] == "HEAD":
+            await self.app(scope, receive, send)
+            return
+        recorder = _Recorder(send)
+        await self.app(scope, receive, recorder.send)
+        stored = recorder.complete and recorder.start is not None and recorder.body is not None
+        if stored and await self.probe.read() == generation:
+            assert recorder.body is not None
+            headers = _with_etag(recorder.headers, recorder.body)
+            cache.put(generation, key, 200, headers, recorder.body)
+
+
+class _Recorder:
+    """Forwards the response unchanged (plus ``x-cache: MISS``) and keeps a copy."""
+
+    def __init__(self, send: Send) -> None:
+        self._send = send
+        self.start: Message | None = None
+        self.headers: list[tuple[bytes, bytes]] = []
+        self.body: bytes | None = None
+        self.complete = False
+        self._keep = True
+
+    async def send(self, message: Message) -> None:
+        kind = message["type"]
+        if kind == "http.response.start":
+            self._keep = _storable(message)
+            if self._keep:
+                self.start = message
+                self.headers = list(message.get("headers", ()))
+                message = {
+                    **message,
+                    "headers": [*self.headers, (CACHE_STATUS_HEADER, b"MISS")],
+                }
+        elif kind == "http.response.body" and self._keep:
+            if message.get("more_body", False) or self.body is not None:
+                self._keep = False  # streamed: passed through, never stored
+                self.body = None
+            else:
+                self.body = bytes(message.get("body", b""))
+                self.complete = True
+        else:
+            self._keep = False
+        await self._send(message)
+
+
+def install_response_cache(app: Any, settings: Settings) -> ResponseCache:
+    """Add the cache as the innermost middleware; call before any other ``add_middleware``.
+
+    The cache is also ``app.state.response_cache`` (its entries and bytes).
+    """
+    cache = ResponseCache(
+        settings.cache_max_entries, settings.cache_max_bytes, settings.cache_max_entry_bytes
+    )
+    app.state.response_cache = cache
+    if cache.enabled:
+        app.add_middleware(ResponseCacheMiddleware, cache=cache, probe=generation_probe(settings))
+    return cache
