@@ -9,9 +9,9 @@ from sqlalchemy import Connection, insert
 
 from api.tables import MULTI_VALUED_FIELDS, MLModel, MLModelUnparsedValue
 from seed.errors import SeedIssue
-from seed.loader import WriteContext, bulk_insert, sha256_file
 from seed.slugs import assign_unique_slugs
 from seed.sources import epoch
+from seed.writing import WriteContext, bulk_insert, sha256_file
 
 _LIST_FIELDS = {column.field for column in epoch.LIST_COLUMNS}
 
