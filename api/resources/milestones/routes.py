@@ -17,7 +17,7 @@ from api.listing.params import pick
 from api.listing.schemas import Page
 from api.resources.milestones import service
 from api.resources.milestones.schemas import MilestonePublic, MilestoneSummary
-from seed.sources.timeline import CATEGORIES
+from api.tables import MILESTONE_CATEGORIES
 
 router = APIRouter(prefix="/v1/milestones", tags=["milestones"])
 
@@ -45,7 +45,7 @@ def list_milestones(
     category: Annotated[
         list[str],
         Query(
-            description=f"Repeat for any of: {', '.join(CATEGORIES)}.",
+            description=f"Repeat for any of: {', '.join(MILESTONE_CATEGORIES)}.",
             examples=[["architecture"]],
         ),
     ] = [],  # noqa: B006 - FastAPI copies defaults

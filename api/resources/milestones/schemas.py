@@ -8,6 +8,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from api.listing.schemas import MetaInfo
+from api.tables import MILESTONE_CATEGORIES
 
 
 def _opt(description: str) -> Any:
@@ -52,8 +53,7 @@ class MilestoneBase(BaseModel):
     title: str | None = _opt("Short title.")
     summary: str | None = _opt("One to three sentences, written for this service.")
     category: str | None = _opt(
-        "architecture, training-method, dataset, benchmark, competition, hardware, "
-        "model-release, product, paper, theory or software."
+        f"{', '.join(MILESTONE_CATEGORIES[:-1])} or {MILESTONE_CATEGORIES[-1]}."
     )
     era: EraRef | None = _opt("The era the date falls in.")
     tags: list[str] | None = _opt("Lowercase tags, e.g. computer-vision.")
