@@ -12,6 +12,7 @@ from sqlmodel import col
 
 from api.errors import InvalidParameterError
 from api.listing.params import check_window
+from api.resources.models.schemas import API_NAMES
 from api.tables import MULTI_VALUED_BY_FIELD, MLModel
 
 RANGE_FIELDS = (
@@ -86,14 +87,16 @@ class ModelFilters:
         return out
 
 
+_COLUMN_OF_FIELD = {field: column for column, field in API_NAMES.items()}
+
+
 def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def model_column(name: str) -> ColumnElement[Any]:
     """The ``ml_model`` column behind an API field name."""
-    column_name = "frontier_model" if name == "frontier" else name
-    column: ColumnElement[Any] = getattr(MLModel, column_name)
+    column: ColumnElement[Any] = getattr(MLModel, _COLUMN_OF_FIELD.get(name, name))
     return column
 
 
