@@ -25,7 +25,7 @@ class EpochSource:
         self.notices: list[SeedIssue] = []
         self._slugs: dict[str, str] | None = None
         if not self.path.exists():
-            self.records: list[epoch.EpochModelRecord] = []
+            self.records: list[epoch.ModelRecord] = []
             self.issues = [SeedIssue(epoch.FILE_NAME, None, None, "file not found")]
             return
         self.records, self.issues = epoch.read_epoch_csv(self.path)
