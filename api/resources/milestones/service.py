@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from sqlalchemy import ColumnElement, func, or_, select
@@ -66,7 +66,6 @@ class MilestoneFilters:
     era: tuple[str, ...] = ()
     organization: tuple[str, ...] = ()
     model: tuple[str, ...] = ()
-    extra: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         check_window(self.start, self.end)
