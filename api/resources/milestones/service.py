@@ -16,6 +16,8 @@ from api.listing.pages import Sortable, SortKey
 from api.listing.params import check_window, select_fields
 from api.listing.query import ListQuery, PageRequest, envelope, fetch_page, filters_key
 from api.provenance import Provenance
+from api.resources.references import references_by_owner
+from api.resources.search import contains_text
 from api.tables import (
     Era,
     Milestone,
@@ -79,15 +81,10 @@ def _conditions(filters: MilestoneFilters) -> list[ColumnElement[bool]]:
     where: list[ColumnElement[bool]] = []
     milestone_id = col(Milestone.id)
     if filters.q:
-        pattern = (
-            "%"
-            + filters.q.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-            + "%"
-        )
         where.append(
             or_(
-                func.lower(col(Milestone.title)).like(pattern, escape="\\"),
-                func.lower(col(Milestone.summary)).like(pattern, escape="\\"),
+                contains_text(col(Milestone.title), filters.q),
+                contains_text(col(Milestone.summary), filters.q),
             )
         )
     if filters.start is not None:
@@ -200,18 +197,7 @@ def _shape(
                 .order_by(col(table.milestone_id), col(table.position)),
             )
     if "references" in fields:
-        lists["references"] = _grouped(
-            session,
-            select(
-                col(MilestoneReference.milestone_id),
-                col(MilestoneReference.title),
-                col(MilestoneReference.doi),
-                col(MilestoneReference.arxiv),
-                col(MilestoneReference.url),
-            )
-            .where(col(MilestoneReference.milestone_id).in_(ids))
-            .order_by(col(MilestoneReference.milestone_id), col(MilestoneReference.position)),
-        )
+        lists["references"] = references_by_owner(session, MilestoneReference, ids)
     facts: dict[int, list[Any]] = {}
     if "facts" in fields:
         facts = _grouped(
@@ -230,11 +216,6 @@ def _shape(
         for name in fields:
             if name == "era":
                 item[name] = eras.get(row["era_id"])
-            elif name == "references":
-                item[name] = [
-                    {"title": t, "doi": d, "arxiv": a, "url": u}
-                    for t, d, a, u in lists["references"].get(row["id"], [])
-                ]
             elif name == "facts":
                 item[name] = dict(facts.get(row["id"], []))
             elif name == "models":
