@@ -113,10 +113,6 @@ class UnparsedValue(BaseModel):
     reason: str
 
 
-class _Record(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
 def _record_fields() -> dict[str, Any]:
     """The ``ml_model`` table's fields (but the id and slug the writer assigns), the
     multi-valued fields and the cells kept verbatim: all required."""
@@ -131,7 +127,7 @@ def _record_fields() -> dict[str, Any]:
 
 EpochModelRecord: type[BaseModel] = create_model(
     "EpochModelRecord",
-    __base__=_Record,
+    __config__=ConfigDict(extra="forbid", frozen=True),
     __module__=__name__,
     __doc__="One validated row of the source file, with the table's field names.",
     **_record_fields(),
