@@ -13,6 +13,7 @@ from sqlmodel import Session, col
 from api.errors import NotFoundError
 from api.listing.params import pick
 from api.provenance import Provenance
+from api.resources.eras.schemas import EraDetail, EraPublic
 from api.resources.references import references_by_owner
 from api.tables import Era, EraReference, Milestone, MLModel
 
@@ -65,18 +66,9 @@ def _era_json(session: Session, era: Era, references: list[dict[str, Any]]) -> d
     }
 
 
-FIELDS = (
-    "slug",
-    "name",
-    "start_date",
-    "end_date",
-    "summary",
-    "boundary_source",
-    "references",
-    "milestone_count",
-    "model_count",
-)
-DETAIL_FIELDS = (*FIELDS, "milestones")
+# Selectable with ``fields=``: the schemas' fields, in their order.
+FIELDS = tuple(EraPublic.model_fields)
+DETAIL_FIELDS = tuple(name for name in EraDetail.model_fields if name != "meta")
 
 
 def list_eras(

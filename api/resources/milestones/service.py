@@ -16,6 +16,7 @@ from api.listing.pages import Sortable, SortKey
 from api.listing.params import check_window, select_fields
 from api.listing.query import ListQuery, PageRequest, envelope, fetch_page, filters_key
 from api.provenance import Provenance
+from api.resources.milestones.schemas import RelatedModel
 from api.resources.references import references_by_owner
 from api.resources.search import contains_text
 from api.tables import (
@@ -229,15 +230,8 @@ def _shape(
 
 
 def _models(session: Session, ids: list[int], *, embed: bool) -> dict[int, list[Any]]:
-    columns: list[Any] = [col(MLModel.slug)]
-    if embed:
-        columns += [
-            col(MLModel.name),
-            col(MLModel.publication_date),
-            col(MLModel.parameters),
-            col(MLModel.training_compute_flop),
-            col(MLModel.training_dataset_size),
-        ]
+    embedded = list(RelatedModel.model_fields) if embed else ["slug"]
+    columns = [getattr(MLModel, name) for name in embedded]
     statement = (
         select(col(MilestoneModel.milestone_id), *columns)
         .join(MLModel, col(MLModel.id) == col(MilestoneModel.ml_model_id))
