@@ -57,6 +57,16 @@ FIELDS = (
 _SCALARS = ("date", "date_precision", "title", "summary", "category")
 
 
+def _row_columns() -> list[ColumnElement[Any]]:
+    """A milestone's own columns; its lists are loaded by ``_shape``."""
+    return [
+        col(Milestone.id).label("id"),
+        col(Milestone.slug).label("slug"),
+        col(Milestone.era_id).label("era_id"),
+        *[getattr(Milestone, name).label(name) for name in _SCALARS],
+    ]
+
+
 @dataclass(frozen=True)
 class MilestoneFilters:
     """Filters of the milestone list; empty means no constraint."""
@@ -136,12 +146,7 @@ def list_milestones(
     """One page of milestones, chronological by default."""
     query = ListQuery(
         source=Milestone,
-        columns=[
-            col(Milestone.id).label("id"),
-            col(Milestone.slug).label("slug"),
-            col(Milestone.era_id).label("era_id"),
-            *[getattr(Milestone, name).label(name) for name in _SCALARS],
-        ],
+        columns=_row_columns(),
         where=_conditions(filters),
         sort=sort,
         tiebreaker=TIEBREAKER,
@@ -154,14 +159,7 @@ def list_milestones(
 
 def get_milestone(session: Session, provenance: Provenance, slug: str) -> dict[str, Any]:
     """One milestone with its related models embedded and its references."""
-    row = session.execute(
-        select(
-            col(Milestone.id).label("id"),
-            col(Milestone.slug).label("slug"),
-            col(Milestone.era_id).label("era_id"),
-            *[getattr(Milestone, name).label(name) for name in _SCALARS],
-        ).where(col(Milestone.slug) == slug)
-    ).one_or_none()
+    row = session.execute(select(*_row_columns()).where(col(Milestone.slug) == slug)).one_or_none()
     if row is None:
         raise NotFoundError(f"No milestone with slug {slug!r}.")
     item = _shape(session, [dict(row._mapping)], FIELDS, embed_models=True)[0]
