@@ -3,9 +3,11 @@
 from api.tables.base import metadata
 from api.tables.data_source import DataRelease, DataSource
 from api.tables.milestone import (
+    MILESTONE_CATEGORIES,
     Era,
     EraReference,
     Milestone,
+    MilestoneCategory,
     MilestoneFact,
     MilestoneModel,
     MilestoneOrganization,
@@ -29,6 +31,7 @@ from api.tables.vocabulary import (
 )
 
 __all__ = [
+    "MILESTONE_CATEGORIES",
     "MULTI_VALUED_BY_FIELD",
     "MULTI_VALUED_FIELDS",
     "Country",
@@ -40,6 +43,7 @@ __all__ = [
     "MLModel",
     "MLModelUnparsedValue",
     "Milestone",
+    "MilestoneCategory",
     "MilestoneFact",
     "MilestoneModel",
     "MilestoneOrganization",

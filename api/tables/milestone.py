@@ -3,9 +3,26 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Literal, get_args
 
 from sqlalchemy import Text
 from sqlmodel import Field, SQLModel
+
+# The kinds of milestone: the seed validates against them, the API documents them.
+MilestoneCategory = Literal[
+    "architecture",
+    "training-method",
+    "dataset",
+    "benchmark",
+    "competition",
+    "hardware",
+    "model-release",
+    "product",
+    "paper",
+    "theory",
+    "software",
+]
+MILESTONE_CATEGORIES: tuple[str, ...] = get_args(MilestoneCategory)
 
 
 class Era(SQLModel, table=True):

@@ -13,16 +13,27 @@ from api.tables.base import metadata
 assert metadata is SQLModel.metadata
 
 
-def _text(description: str) -> Any:
-    return Field(default=None, sa_type=Text, description=description)
+def _unit(unit: str | None) -> dict[str, Any] | None:
+    # ``x-unit`` reaches the OpenAPI document and /v1/meta's field dictionary.
+    return {"json_schema_extra": {"x-unit": unit}} if unit else None
 
 
-def _number(description: str) -> Any:
-    return Field(default=None, description=description)
+def _text(description: str, max_length: int | None = None, index: bool = False) -> Any:
+    if max_length is None:
+        return Field(default=None, sa_type=Text, description=description)
+    return Field(default=None, max_length=max_length, index=index, description=description)
+
+
+def _number(description: str, unit: str | None = None) -> Any:
+    return Field(default=None, description=description, schema_extra=_unit(unit))
 
 
 class MLModel(SQLModel, table=True):
-    """A notable ML model (one row of the source file)."""
+    """A notable ML model (one row of the source file).
+
+    The one declaration of a model's fields: name, type, description and unit. The
+    seed record and the API's response schemas are derived from it.
+    """
 
     __tablename__ = "ml_model"
     __table_args__ = (
@@ -43,45 +54,86 @@ class MLModel(SQLModel, table=True):
     )
 
     id: int | None = Field(default=None, primary_key=True)
-    slug: str = Field(unique=True, max_length=200)
-    name: str = Field(max_length=300)
-    publication_date: dt.date
-    source_line: int = Field(description="First line of the row in the source CSV file.")
-
-    parameters: float | None = _number("Number of parameters.")
-    training_compute_flop: float | None = _number("Training compute, FLOP.")
-    training_dataset_size: float | None = _number(
-        "Training dataset size in datapoints (Epoch: 'gradients')."
+    slug: str = Field(
+        unique=True,
+        max_length=200,
+        description="Stable, URL-safe identifier.",
+        schema_extra={"examples": ["gpt-3-175b-davinci"]},
     )
-    epochs: float | None = _number("Passes over the training data.")
-    training_time_hours: float | None = _number("Training time, hours.")
-    hardware_quantity: float | None = _number("Number of accelerator chips used.")
-    hardware_utilization_mfu: float | None = _number("Model FLOP utilization, 0-1.")
-    hardware_utilization_hfu: float | None = _number("Hardware FLOP utilization, 0-1.")
-    training_compute_cost_2023_usd: float | None = _number("Training compute cost, 2023 USD.")
-    training_compute_cost_cloud_usd: float | None = _number("Cloud training cost, 2023 USD.")
-    training_compute_cost_upfront_usd: float | None = _number("Upfront hardware cost, 2023 USD.")
-    hardware_acquisition_cost_usd: float | None = _number("Hardware acquisition cost, USD.")
-    training_power_draw_w: float | None = _number("Training power draw, watts.")
-    finetune_compute_flop: float | None = _number("Fine-tuning compute, FLOP.")
-    batch_size: float | None = _number("Batch size.")
-    citations: float | None = _number("Citation count.")
+    name: str = Field(max_length=300, description="Model name as published by Epoch AI (trimmed).")
+    publication_date: dt.date = Field(description="Publication or announcement date (ISO 8601).")
+    source_line: int = Field(description="Line of the row in the source CSV file (1 = header).")
 
-    confidence: str | None = Field(default=None, max_length=40, index=True)
-    frontier_model: bool = Field(default=False, index=True)
-    model_accessibility: str | None = Field(default=None, max_length=80, index=True)
-    training_code_accessibility: str | None = Field(default=None, max_length=80)
-    inference_code_accessibility: str | None = Field(default=None, max_length=80)
-    numerical_format: str | None = Field(default=None, max_length=40)
+    parameters: float | None = _number("Number of trainable parameters (count).", "parameters")
+    training_compute_flop: float | None = _number("Training compute in FLOP (floating-point ops).")
+    training_dataset_size: float | None = _number(
+        "Training dataset size in datapoints, Epoch AI's 'gradients' measure: the number of "
+        "examples the model learns from, in the domain's unit (tokens or words for language, "
+        "images for vision, ...). Units differ between domains.",
+        "datapoints",
+    )
+    epochs: float | None = _number("Number of passes over the training data.", "epochs")
+    training_time_hours: float | None = _number("Wall-clock training time, hours.")
+    hardware_quantity: float | None = _number(
+        "Number of accelerator chips used for training.", "chips"
+    )
+    hardware_utilization_mfu: float | None = _number(
+        "Model FLOP utilization, fraction 0-1.", "fraction"
+    )
+    hardware_utilization_hfu: float | None = _number(
+        "Hardware FLOP utilization, fraction 0-1.", "fraction"
+    )
+    training_compute_cost_2023_usd: float | None = _number(
+        "Estimated training compute cost, US dollars of 2023."
+    )
+    training_compute_cost_cloud_usd: float | None = _number(
+        "Estimated training cost at cloud rental prices, US dollars."
+    )
+    training_compute_cost_upfront_usd: float | None = _number(
+        "Estimated upfront cost of the training hardware, US dollars."
+    )
+    hardware_acquisition_cost_usd: float | None = _number(
+        "Hardware acquisition cost, US dollars, as given by the source."
+    )
+    training_power_draw_w: float | None = _number("Power draw of the training cluster, watts.")
+    finetune_compute_flop: float | None = _number("Fine-tuning compute, FLOP.")
+    batch_size: float | None = _number("Training batch size (datapoints per step).", "datapoints")
+    citations: float | None = _number(
+        "Citations of the publication (count, at snapshot).", "citations"
+    )
+
+    confidence: str | None = _text(
+        "Epoch AI's confidence in the estimates: Confident, Likely, Speculative, Unknown.",
+        max_length=40,
+        index=True,
+    )
+    frontier_model: bool = Field(
+        default=False,
+        index=True,
+        description="True when Epoch AI flags the model as a frontier model (top-10 training "
+        "compute at release); false when the source cell is empty.",
+    )
+    model_accessibility: str | None = _text(
+        "How the weights can be accessed (API access, ...).", max_length=80, index=True
+    )
+    training_code_accessibility: str | None = _text(
+        "Whether the training code is released.", max_length=80
+    )
+    inference_code_accessibility: str | None = _text(
+        "Whether the inference code is released.", max_length=80
+    )
+    numerical_format: str | None = _text(
+        "Numerical format used in training (BF16, FP32, ...).", max_length=40
+    )
     base_model: str | None = _text("Name of the model this one was fine-tuned from.")
-    training_dataset: str | None = _text("Name(s) of the training dataset.")
+    training_dataset: str | None = _text("Name(s) of the training dataset(s).")
     link: str | None = _text("URL of the publication or announcement.")
     reference: str | None = _text("Title of the publication or announcement.")
     authors: str | None = _text("Authors, as listed in the source.")
     abstract: str | None = _text("Abstract of the publication.")
     parameters_notes: str | None = _text("Source notes on the parameter count.")
     training_compute_notes: str | None = _text("Source notes on training compute.")
-    dataset_size_notes: str | None = _text("Source notes on the dataset size.")
+    dataset_size_notes: str | None = _text("Source notes on the training dataset size.")
     notability_criteria_notes: str | None = _text("Source notes on notability.")
     training_time_notes: str | None = _text("Source notes on training time.")
     compute_cost_notes: str | None = _text("Source notes on compute cost.")

@@ -85,10 +85,10 @@ def _link_table(name: str, term_table: str) -> Table:
 
 @dataclass(frozen=True)
 class MultiValuedField:
-    """A multi-valued attribute: its API field, source column, term table and link table."""
+    """A multi-valued attribute: its API field and description, term table and link table."""
 
     field: str
-    source_column: str
+    description: str
     term: type[TermBase]
     link: Table
 
@@ -96,33 +96,40 @@ class MultiValuedField:
 MULTI_VALUED_FIELDS: tuple[MultiValuedField, ...] = (
     MultiValuedField(
         "organizations",
-        "Organization",
+        "Developing organizations, in source order.",
         Organization,
         _link_table("ml_model_organization", "organization"),
     ),
     MultiValuedField(
         "countries",
-        "Country (of organization)",
+        "Country of each organization, in source order; repeats when organizations share one.",
         Country,
         _link_table("ml_model_country", "country"),
     ),
     MultiValuedField(
         "organization_categories",
-        "Organization categorization",
+        "Category of each organization (Industry, Academia, ...), in source order.",
         OrganizationCategory,
         _link_table("ml_model_organization_category", "organization_category"),
     ),
-    MultiValuedField("domains", "Domain", Domain, _link_table("ml_model_domain", "domain")),
-    MultiValuedField("tasks", "Task", Task, _link_table("ml_model_task", "task")),
+    MultiValuedField(
+        "domains",
+        "Domains (Language, Vision, ...).",
+        Domain,
+        _link_table("ml_model_domain", "domain"),
+    ),
+    MultiValuedField(
+        "tasks", "Tasks the model performs.", Task, _link_table("ml_model_task", "task")
+    ),
     MultiValuedField(
         "notability_criteria",
-        "Notability criteria",
+        "Why Epoch AI counts the model as notable.",
         NotabilityCriterion,
         _link_table("ml_model_notability_criterion", "notability_criterion"),
     ),
     MultiValuedField(
         "training_hardware",
-        "Training hardware",
+        "Accelerators used for training.",
         TrainingHardware,
         _link_table("ml_model_training_hardware", "training_hardware"),
     ),

@@ -7,10 +7,11 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, cast
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, create_model
 
+from api.tables import MULTI_VALUED_FIELDS, MLModel
 from seed import cells
 from seed.errors import AmbiguousCellError, CellError, SeedIssue
 
@@ -112,65 +113,44 @@ class UnparsedValue(BaseModel):
     reason: str
 
 
-class EpochModelRecord(BaseModel):
-    """One validated row of the source file, with API field names."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    source_line: int
-    name: str
-    publication_date: dt.date
-    parameters: float | None
-    training_compute_flop: float | None
-    training_dataset_size: float | None
-    epochs: float | None
-    training_time_hours: float | None
-    hardware_quantity: float | None
-    hardware_utilization_mfu: float | None
-    hardware_utilization_hfu: float | None
-    training_compute_cost_2023_usd: float | None
-    training_compute_cost_cloud_usd: float | None
-    training_compute_cost_upfront_usd: float | None
-    hardware_acquisition_cost_usd: float | None
-    training_power_draw_w: float | None
-    finetune_compute_flop: float | None
-    batch_size: float | None
-    citations: float | None
-    confidence: str | None
-    frontier_model: bool
-    model_accessibility: str | None
-    training_code_accessibility: str | None
-    inference_code_accessibility: str | None
-    numerical_format: str | None
-    base_model: str | None
-    training_dataset: str | None
-    link: str | None
-    reference: str | None
-    authors: str | None
-    abstract: str | None
-    parameters_notes: str | None
-    training_compute_notes: str | None
-    dataset_size_notes: str | None
-    notability_criteria_notes: str | None
-    training_time_notes: str | None
-    compute_cost_notes: str | None
-    finetune_compute_notes: str | None
-    batch_size_notes: str | None
-    accessibility_notes: str | None
-    organizations: list[str]
-    countries: list[str]
-    organization_categories: list[str]
-    domains: list[str]
-    tasks: list[str]
-    notability_criteria: list[str]
-    training_hardware: list[str]
-    unparsed_values: list[UnparsedValue]
+def _record_fields() -> dict[str, Any]:
+    """The ``ml_model`` table's fields (but the id and slug the writer assigns), the
+    multi-valued fields and the cells kept verbatim: all required."""
+    table = {
+        name: (info.annotation, ...)
+        for name, info in MLModel.model_fields.items()
+        if name not in ("id", "slug")
+    }
+    lists = {multi.field: (list[str], ...) for multi in MULTI_VALUED_FIELDS}
+    return {**table, **lists, "unparsed_values": (list[UnparsedValue], ...)}
 
 
-def read_epoch_csv(path: Path) -> tuple[list[EpochModelRecord], list[SeedIssue]]:
+EpochModelRecord: type[BaseModel] = create_model(
+    "EpochModelRecord",
+    __config__=ConfigDict(extra="forbid", frozen=True),
+    __module__=__name__,
+    __doc__="One validated row of the source file, with the table's field names.",
+    **_record_fields(),
+)
+
+
+class ModelRecord(Protocol):
+    """An ``EpochModelRecord`` as the loader reads it: the fields it uses by name."""
+
+    @property
+    def source_line(self) -> int: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def publication_date(self) -> dt.date: ...
+    @property
+    def unparsed_values(self) -> list[UnparsedValue]: ...
+
+
+def read_epoch_csv(path: Path) -> tuple[list[ModelRecord], list[SeedIssue]]:
     """Parse and validate every row; return the records and every problem found."""
     issues: list[SeedIssue] = []
-    records: list[EpochModelRecord] = []
+    records: list[ModelRecord] = []
     file_name = path.name
     with path.open(newline="", encoding="utf-8") as handle:
         reader = csv.DictReader(handle, strict=True)
@@ -200,7 +180,7 @@ def read_epoch_csv(path: Path) -> tuple[list[EpochModelRecord], list[SeedIssue]]
 
 def _parse_row(
     row: dict[str | Any, Any], line: int, file_name: str, issues: list[SeedIssue]
-) -> EpochModelRecord | None:
+) -> ModelRecord | None:
     if None in row:
         issues.append(SeedIssue(file_name, line, None, "more cells than header columns"))
         return None
@@ -230,4 +210,4 @@ def _parse_row(
     if ok and values["name"] is None:
         issues.append(SeedIssue(file_name, line, "Model", "model name is required"))
         ok = False
-    return EpochModelRecord(**values) if ok else None
+    return cast(ModelRecord, EpochModelRecord(**values)) if ok else None

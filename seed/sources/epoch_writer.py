@@ -9,9 +9,9 @@ from sqlalchemy import Connection, insert
 
 from api.tables import MULTI_VALUED_FIELDS, MLModel, MLModelUnparsedValue
 from seed.errors import SeedIssue
-from seed.loader import WriteContext, bulk_insert, sha256_file
 from seed.slugs import assign_unique_slugs
 from seed.sources import epoch
+from seed.writing import WriteContext, bulk_insert, sha256_file
 
 _LIST_FIELDS = {column.field for column in epoch.LIST_COLUMNS}
 
@@ -25,7 +25,7 @@ class EpochSource:
         self.notices: list[SeedIssue] = []
         self._slugs: dict[str, str] | None = None
         if not self.path.exists():
-            self.records: list[epoch.EpochModelRecord] = []
+            self.records: list[epoch.ModelRecord] = []
             self.issues = [SeedIssue(epoch.FILE_NAME, None, None, "file not found")]
             return
         self.records, self.issues = epoch.read_epoch_csv(self.path)

@@ -7,30 +7,17 @@ import itertools
 import re
 import tomllib
 from pathlib import Path
-from typing import Any, Literal, get_args
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from api.tables import MilestoneCategory
 from seed.errors import SeedIssue
 
 ERAS_FILE = "eras.toml"
 MILESTONES_FILE = "milestones.toml"
 
 SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
-Category = Literal[
-    "architecture",
-    "training-method",
-    "dataset",
-    "benchmark",
-    "competition",
-    "hardware",
-    "model-release",
-    "product",
-    "paper",
-    "theory",
-    "software",
-]
-CATEGORIES: tuple[str, ...] = get_args(Category)
 
 
 class Reference(BaseModel):
@@ -84,7 +71,7 @@ class MilestoneRecord(BaseModel):
     date_precision: Literal["year", "month", "day"]
     title: str = Field(min_length=1, max_length=300)
     summary: str = Field(min_length=1)
-    category: Category
+    category: MilestoneCategory
     tags: list[str] = Field(default_factory=list)
     organizations: list[str] = Field(default_factory=list)
     people: list[str] = Field(default_factory=list)

@@ -19,8 +19,8 @@ from api.tables import (
     MilestoneTag,
 )
 from seed.errors import SeedIssue
-from seed.loader import WriteContext, sha256_file
 from seed.sources import timeline as schema
+from seed.writing import WriteContext, sha256_file
 
 ATTRIBUTION = "Timeline: Deep Learning Evolution API contributors, CC BY 4.0"
 LICENSE = "CC BY 4.0"

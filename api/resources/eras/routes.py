@@ -13,7 +13,7 @@ from api.http.responses import JSONBody, page_response
 from api.listing.params import pick, select_fields
 from api.listing.schemas import Page
 from api.resources.eras import service
-from api.resources.milestones.schemas import EraDetail, EraPublic
+from api.resources.eras.schemas import EraDetail, EraPublic
 
 router = APIRouter(prefix="/v1/eras", tags=["eras"])
 

@@ -13,6 +13,8 @@ from sqlmodel import Session, col
 from api.errors import NotFoundError
 from api.listing.params import pick
 from api.provenance import Provenance
+from api.resources.eras.schemas import EraDetail, EraPublic
+from api.resources.references import references_by_owner
 from api.tables import Era, EraReference, Milestone, MLModel
 
 
@@ -34,20 +36,6 @@ def era_windows(session: Session) -> list[EraWindow]:
         )
     )
     return [EraWindow(*row) for row in rows]
-
-
-def _references(session: Session, era_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
-    rows = session.execute(
-        select(EraReference)
-        .where(col(EraReference.era_id).in_(era_ids))
-        .order_by(col(EraReference.era_id), col(EraReference.position))
-    ).scalars()
-    out: dict[int, list[dict[str, Any]]] = {}
-    for ref in rows:
-        out.setdefault(ref.era_id, []).append(
-            {"title": ref.title, "doi": ref.doi, "arxiv": ref.arxiv, "url": ref.url}
-        )
-    return out
 
 
 def _model_count(session: Session, era: Era) -> int:
@@ -78,18 +66,9 @@ def _era_json(session: Session, era: Era, references: list[dict[str, Any]]) -> d
     }
 
 
-FIELDS = (
-    "slug",
-    "name",
-    "start_date",
-    "end_date",
-    "summary",
-    "boundary_source",
-    "references",
-    "milestone_count",
-    "model_count",
-)
-DETAIL_FIELDS = (*FIELDS, "milestones")
+# Selectable with ``fields=``: the schemas' fields, in their order.
+FIELDS = tuple(EraPublic.model_fields)
+DETAIL_FIELDS = tuple(name for name in EraDetail.model_fields if name != "meta")
 
 
 def list_eras(
@@ -97,7 +76,9 @@ def list_eras(
 ) -> dict[str, Any]:
     """Every era with its counts, in date order (one page: there are few)."""
     eras = list(session.execute(select(Era).order_by(col(Era.start_date))).scalars())
-    references = _references(session, [era.id for era in eras if era.id is not None])
+    references = references_by_owner(
+        session, EraReference, [era.id for era in eras if era.id is not None]
+    )
     items = [pick(_era_json(session, era, references.get(era.id or 0, [])), fields) for era in eras]
     return {
         "items": items,
@@ -114,7 +95,9 @@ def get_era(session: Session, provenance: Provenance, slug: str) -> dict[str, An
     era = session.execute(select(Era).where(col(Era.slug) == slug)).scalar_one_or_none()
     if era is None or era.id is None:
         raise NotFoundError(f"No era with slug {slug!r}.")
-    body = _era_json(session, era, _references(session, [era.id]).get(era.id, []))
+    body = _era_json(
+        session, era, references_by_owner(session, EraReference, [era.id]).get(era.id, [])
+    )
     milestones = session.execute(
         select(
             col(Milestone.slug),

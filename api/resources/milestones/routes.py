@@ -18,7 +18,7 @@ from api.listing.params import pick
 from api.listing.schemas import Page
 from api.resources.milestones import service
 from api.resources.milestones.schemas import MilestonePublic, MilestoneSummary
-from seed.sources.timeline import CATEGORIES
+from api.tables import MILESTONE_CATEGORIES
 
 router = APIRouter(prefix="/v1/milestones", tags=["milestones"])
 
@@ -44,29 +44,31 @@ def list_milestones(
     start: StartQuery = None,
     end: EndQuery = None,
     category: Annotated[
-        list[str],
+        tuple[str, ...],
         Query(
-            description=f"Repeat for any of: {', '.join(CATEGORIES)}.",
+            description=f"Repeat for any of: {', '.join(MILESTONE_CATEGORIES)}.",
             examples=[["architecture"]],
         ),
-    ] = [],  # noqa: B006 - FastAPI copies defaults
+    ] = (),
     tag: Annotated[
-        list[str], Query(description="Tag; repeat for any of.", examples=[["computer-vision"]])
-    ] = [],  # noqa: B006
+        tuple[str, ...],
+        Query(description="Tag; repeat for any of.", examples=[["computer-vision"]]),
+    ] = (),
     era: Annotated[
-        list[str], Query(description="Era slug; repeat for any of.", examples=[["deep-learning"]])
-    ] = [],  # noqa: B006
+        tuple[str, ...],
+        Query(description="Era slug; repeat for any of.", examples=[["deep-learning"]]),
+    ] = (),
     organization: Annotated[
-        list[str],
+        tuple[str, ...],
         Query(
             description="Organization involved (case-insensitive); repeat for any of.",
             examples=[["Google"]],
         ),
-    ] = [],  # noqa: B006
+    ] = (),
     model: Annotated[
-        list[str],
+        tuple[str, ...],
         Query(description="Slug of a related model; repeat for any of.", examples=[["alexnet"]]),
-    ] = [],  # noqa: B006
+    ] = (),
     sort: Annotated[
         str | None,
         Query(

@@ -1,4 +1,4 @@
-"""Response schemas of ``/v1/milestones``, ``/v1/eras`` and ``/v1/timeline``."""
+"""Response schemas of ``/v1/milestones``."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from api.listing.schemas import MetaInfo
+from api.tables import MILESTONE_CATEGORIES
 
 
 def _opt(description: str) -> Any:
@@ -52,8 +53,7 @@ class MilestoneBase(BaseModel):
     title: str | None = _opt("Short title.")
     summary: str | None = _opt("One to three sentences, written for this service.")
     category: str | None = _opt(
-        "architecture, training-method, dataset, benchmark, competition, hardware, "
-        "model-release, product, paper, theory or software."
+        f"{', '.join(MILESTONE_CATEGORIES[:-1])} or {MILESTONE_CATEGORIES[-1]}."
     )
     era: EraRef | None = _opt("The era the date falls in.")
     tags: list[str] | None = _opt("Lowercase tags, e.g. computer-vision.")
@@ -76,58 +76,3 @@ class MilestonePublic(MilestoneBase):
 
     models: list[RelatedModel] | None = _opt("Related models, with their headline numbers.")
     meta: MetaInfo | None = None
-
-
-class EraMilestone(BaseModel):
-    """A milestone as listed in its era."""
-
-    slug: str
-    date: dt.date
-    date_precision: str
-    title: str
-    category: str
-
-
-class EraPublic(BaseModel):
-    """A named era of deep learning, with where its boundaries come from."""
-
-    slug: str = Field(description="Stable identifier.", examples=["deep-learning"])
-    name: str | None = _opt("Name of the era.")
-    start_date: dt.date | None = _opt("First day of the era (inclusive).")
-    end_date: dt.date | None = _opt("Day after the era (exclusive); null: ongoing.")
-    summary: str | None = _opt("What characterises the era.")
-    boundary_source: str | None = _opt("Where the boundaries come from.")
-    references: list[ReferencePublic] | None = _opt("Sources of the boundaries.")
-    milestone_count: int | None = _opt("Milestones in the era.")
-    model_count: int | None = _opt("Models of /v1/models published in the era.")
-
-
-class EraDetail(EraPublic):
-    """One era with its milestones in date order."""
-
-    milestones: list[EraMilestone] | None = _opt("The era's milestones, in date order.")
-    meta: MetaInfo
-
-
-class TimelineItem(BaseModel):
-    """One entry of the merged feed: a milestone or a model release."""
-
-    kind: str | None = Field(default=None, description="'milestone' or 'model'.")
-    slug: str = Field(description="Slug in /v1/milestones or /v1/models.")
-    date: dt.date | None = Field(
-        default=None, description="Date of the event or the model's publication."
-    )
-    date_precision: str | None = Field(default=None, description="'year', 'month' or 'day'.")
-    title: str | None = Field(default=None, description="Milestone title or model name.")
-    category: str | None = Field(default=None, description="Milestone category; null for models.")
-    parameters: float | None = Field(
-        default=None, description="Model parameters; null for milestones."
-    )
-    training_compute_flop: float | None = Field(
-        default=None,
-        description="Model training compute, FLOP; null for milestones or when unknown.",
-    )
-    frontier: bool | None = Field(
-        default=None, description="Model's frontier flag; null for milestones."
-    )
-    href: str | None = Field(default=None, description="API path of the full record.")

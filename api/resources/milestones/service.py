@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from sqlalchemy import ColumnElement, func, or_, select
@@ -16,6 +16,9 @@ from api.listing.pages import Sortable, SortKey
 from api.listing.params import check_window, select_fields
 from api.listing.query import ListQuery, PageRequest, envelope, fetch_page, filters_key
 from api.provenance import Provenance
+from api.resources.milestones.schemas import RelatedModel
+from api.resources.references import references_by_owner
+from api.resources.search import contains_text
 from api.tables import (
     Era,
     Milestone,
@@ -54,6 +57,16 @@ FIELDS = (
 _SCALARS = ("date", "date_precision", "title", "summary", "category")
 
 
+def _row_columns() -> list[ColumnElement[Any]]:
+    """A milestone's own columns; its lists are loaded by ``_shape``."""
+    return [
+        col(Milestone.id).label("id"),
+        col(Milestone.slug).label("slug"),
+        col(Milestone.era_id).label("era_id"),
+        *[getattr(Milestone, name).label(name) for name in _SCALARS],
+    ]
+
+
 @dataclass(frozen=True)
 class MilestoneFilters:
     """Filters of the milestone list; empty means no constraint."""
@@ -66,7 +79,6 @@ class MilestoneFilters:
     era: tuple[str, ...] = ()
     organization: tuple[str, ...] = ()
     model: tuple[str, ...] = ()
-    extra: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         check_window(self.start, self.end)
@@ -80,15 +92,10 @@ def _conditions(filters: MilestoneFilters) -> list[ColumnElement[bool]]:
     where: list[ColumnElement[bool]] = []
     milestone_id = col(Milestone.id)
     if filters.q:
-        pattern = (
-            "%"
-            + filters.q.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-            + "%"
-        )
         where.append(
             or_(
-                func.lower(col(Milestone.title)).like(pattern, escape="\\"),
-                func.lower(col(Milestone.summary)).like(pattern, escape="\\"),
+                contains_text(col(Milestone.title), filters.q),
+                contains_text(col(Milestone.summary), filters.q),
             )
         )
     if filters.start is not None:
@@ -139,12 +146,7 @@ def list_milestones(
     """One page of milestones, chronological by default."""
     query = ListQuery(
         source=Milestone,
-        columns=[
-            col(Milestone.id).label("id"),
-            col(Milestone.slug).label("slug"),
-            col(Milestone.era_id).label("era_id"),
-            *[getattr(Milestone, name).label(name) for name in _SCALARS],
-        ],
+        columns=_row_columns(),
         where=_conditions(filters),
         sort=sort,
         tiebreaker=TIEBREAKER,
@@ -157,14 +159,7 @@ def list_milestones(
 
 def get_milestone(session: Session, provenance: Provenance, slug: str) -> dict[str, Any]:
     """One milestone with its related models embedded and its references."""
-    row = session.execute(
-        select(
-            col(Milestone.id).label("id"),
-            col(Milestone.slug).label("slug"),
-            col(Milestone.era_id).label("era_id"),
-            *[getattr(Milestone, name).label(name) for name in _SCALARS],
-        ).where(col(Milestone.slug) == slug)
-    ).one_or_none()
+    row = session.execute(select(*_row_columns()).where(col(Milestone.slug) == slug)).one_or_none()
     if row is None:
         raise NotFoundError(f"No milestone with slug {slug!r}.")
     item = _shape(session, [dict(row._mapping)], FIELDS, embed_models=True)[0]
@@ -201,18 +196,7 @@ def _shape(
                 .order_by(col(table.milestone_id), col(table.position)),
             )
     if "references" in fields:
-        lists["references"] = _grouped(
-            session,
-            select(
-                col(MilestoneReference.milestone_id),
-                col(MilestoneReference.title),
-                col(MilestoneReference.doi),
-                col(MilestoneReference.arxiv),
-                col(MilestoneReference.url),
-            )
-            .where(col(MilestoneReference.milestone_id).in_(ids))
-            .order_by(col(MilestoneReference.milestone_id), col(MilestoneReference.position)),
-        )
+        lists["references"] = references_by_owner(session, MilestoneReference, ids)
     facts: dict[int, list[Any]] = {}
     if "facts" in fields:
         facts = _grouped(
@@ -231,11 +215,6 @@ def _shape(
         for name in fields:
             if name == "era":
                 item[name] = eras.get(row["era_id"])
-            elif name == "references":
-                item[name] = [
-                    {"title": t, "doi": d, "arxiv": a, "url": u}
-                    for t, d, a, u in lists["references"].get(row["id"], [])
-                ]
             elif name == "facts":
                 item[name] = dict(facts.get(row["id"], []))
             elif name == "models":
@@ -249,15 +228,8 @@ def _shape(
 
 
 def _models(session: Session, ids: list[int], *, embed: bool) -> dict[int, list[Any]]:
-    columns: list[Any] = [col(MLModel.slug)]
-    if embed:
-        columns += [
-            col(MLModel.name),
-            col(MLModel.publication_date),
-            col(MLModel.parameters),
-            col(MLModel.training_compute_flop),
-            col(MLModel.training_dataset_size),
-        ]
+    embedded = list(RelatedModel.model_fields) if embed else ["slug"]
+    columns = [getattr(MLModel, name) for name in embedded]
     statement = (
         select(col(MilestoneModel.milestone_id), *columns)
         .join(MLModel, col(MLModel.id) == col(MilestoneModel.ml_model_id))

@@ -12,6 +12,8 @@ from sqlmodel import col
 
 from api.errors import InvalidParameterError
 from api.listing.params import check_window
+from api.resources.models.schemas import API_NAMES
+from api.resources.search import contains_text
 from api.tables import MULTI_VALUED_BY_FIELD, MLModel
 
 RANGE_FIELDS = (
@@ -86,14 +88,12 @@ class ModelFilters:
         return out
 
 
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+_COLUMN_OF_FIELD = {field: column for column, field in API_NAMES.items()}
 
 
 def model_column(name: str) -> ColumnElement[Any]:
     """The ``ml_model`` column behind an API field name."""
-    column_name = "frontier_model" if name == "frontier" else name
-    column: ColumnElement[Any] = getattr(MLModel, column_name)
+    column: ColumnElement[Any] = getattr(MLModel, _COLUMN_OF_FIELD.get(name, name))
     return column
 
 
@@ -129,8 +129,7 @@ def conditions(filters: ModelFilters) -> list[ColumnElement[bool]]:
     """WHERE conditions for ``filters``."""
     where: list[ColumnElement[bool]] = []
     if filters.q:
-        pattern = f"%{_escape_like(filters.q.lower())}%"
-        where.append(func.lower(col(MLModel.name)).like(pattern, escape="\\"))
+        where.append(contains_text(col(MLModel.name), filters.q))
     for parameter, values in filters.terms.items():
         if values:
             where.append(has_term(TERM_FILTERS[parameter], values))

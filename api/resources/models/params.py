@@ -43,37 +43,37 @@ def model_filters(
     domain: DomainQuery = [],  # noqa: B006 - FastAPI copies defaults
     organization: OrganizationQuery = [],  # noqa: B006
     country: Annotated[
-        list[str],
+        tuple[str, ...],
         Query(
             description="Country of an organization; repeat for any of.",
             examples=[["United States of America"]],
         ),
-    ] = [],  # noqa: B006
+    ] = (),
     organization_category: Annotated[
-        list[str],
+        tuple[str, ...],
         Query(
             description="Industry, Academia, Government, Research collective.",
             examples=[["Academia"]],
         ),
-    ] = [],  # noqa: B006
+    ] = (),
     task: Annotated[
-        list[str],
+        tuple[str, ...],
         Query(description="Task name or slug; repeat for any of.", examples=[["Chat"]]),
-    ] = [],  # noqa: B006
+    ] = (),
     model_accessibility: Annotated[
-        list[str],
+        tuple[str, ...],
         Query(
             description="e.g. 'API access', 'Open weights (unrestricted)'; repeat for any of.",
             examples=[["Open weights (unrestricted)"]],
         ),
-    ] = [],  # noqa: B006
+    ] = (),
     confidence: Annotated[
-        list[str],
+        tuple[str, ...],
         Query(
             description="Confident, Likely, Speculative, Unknown; repeat for any of.",
             examples=[["Confident"]],
         ),
-    ] = [],  # noqa: B006
+    ] = (),
     frontier: Annotated[
         bool | None,
         Query(description="true: only models Epoch AI flags as frontier models.", examples=[True]),
@@ -112,12 +112,12 @@ def model_filters(
         float | None, _range("training_compute_cost_2023_usd", "max")
     ] = None,
     has: Annotated[
-        list[str],
+        tuple[str, ...],
         Query(
             description="Only models with a value for this field; repeat for all of.",
             examples=[["parameters"]],
         ),
-    ] = [],  # noqa: B006
+    ] = (),
 ) -> ModelFilters:
     """The filters shared by the list, facets and trends."""
     unknown = [name for name in has if name not in HAS_FIELDS]

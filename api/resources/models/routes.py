@@ -75,12 +75,12 @@ def get_model_facets(
     provenance: ProvenanceDep,
     filters: FiltersDep,
     facet: Annotated[
-        list[str],
+        tuple[str, ...],
         Query(
             description=f"Facets to count (default: all): {', '.join(service.FACETS)}.",
             examples=[["domain", "year"]],
         ),
-    ] = [],  # noqa: B006 - FastAPI copies defaults
+    ] = (),
 ) -> JSONBody:
     """How many models matching the filters have each domain, organization, year..."""
     unknown = [f for f in facet if f not in service.FACETS]

@@ -13,8 +13,8 @@ from api.errors import problem_responses
 from api.http.deps import EndQuery, PageDep, ProvenanceDep, StartQuery, fields_query
 from api.http.downloads import FormatQuery, download_responses, list_response
 from api.listing.schemas import Page
-from api.resources.milestones.schemas import TimelineItem
 from api.resources.timeline import service
+from api.resources.timeline.schemas import TimelineItem
 
 router = APIRouter(prefix="/v1/timeline", tags=["timeline"])
 

@@ -17,6 +17,7 @@ from api.listing.pages import Sortable, parse_sort
 from api.listing.params import check_window, pick, select_fields
 from api.listing.query import ListQuery, PageRequest, envelope, fetch_page, filters_key
 from api.provenance import Provenance
+from api.resources.timeline.schemas import TimelineItem
 from api.tables import Milestone, MilestoneModel, MLModel
 
 
@@ -46,18 +47,7 @@ class TimelineFilters:
         return json.dumps(asdict(self), sort_keys=True, default=str)
 
 
-FIELDS = (
-    "kind",
-    "slug",
-    "date",
-    "date_precision",
-    "title",
-    "category",
-    "parameters",
-    "training_compute_flop",
-    "frontier",
-    "href",
-)
+FIELDS = tuple(TimelineItem.model_fields)
 DEFAULT_SORT = "date"
 
 

@@ -1,0 +1,31 @@
+"""Response schema of ``/v1/timeline``."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from pydantic import BaseModel, Field
+
+
+class TimelineItem(BaseModel):
+    """One entry of the merged feed: a milestone or a model release."""
+
+    kind: str | None = Field(default=None, description="'milestone' or 'model'.")
+    slug: str = Field(description="Slug in /v1/milestones or /v1/models.")
+    date: dt.date | None = Field(
+        default=None, description="Date of the event or the model's publication."
+    )
+    date_precision: str | None = Field(default=None, description="'year', 'month' or 'day'.")
+    title: str | None = Field(default=None, description="Milestone title or model name.")
+    category: str | None = Field(default=None, description="Milestone category; null for models.")
+    parameters: float | None = Field(
+        default=None, description="Model parameters; null for milestones."
+    )
+    training_compute_flop: float | None = Field(
+        default=None,
+        description="Model training compute, FLOP; null for milestones or when unknown.",
+    )
+    frontier: bool | None = Field(
+        default=None, description="Model's frontier flag; null for milestones."
+    )
+    href: str | None = Field(default=None, description="API path of the full record.")
