@@ -192,11 +192,7 @@ class _Responder:
         encode = self._should_gzip(headers, len(body))
         if self._varies(headers, len(body)):
             _add_vary(headers, "Accept-Encoding")
-        if encode:
-            etag = compression.gzip_etag(etag)
-        headers["etag"] = etag
-        if self._not_modified(etag):
-            await self._send_not_modified(headers)
+        if await self._answered_not_modified(headers, etag, encode):
             return
         if encode:
             body = compression.gzip_body(body)
@@ -225,13 +221,8 @@ class _Responder:
             if compressible:
                 _add_vary(headers, "Accept-Encoding")
             encode = compressible and self._gzip_ok
-            if etag is not None:
-                if encode:
-                    etag = compression.gzip_etag(etag)
-                    headers["etag"] = etag
-                if self._not_modified(etag):
-                    await self._send_not_modified(headers)
-                    return
+            if etag is not None and await self._answered_not_modified(headers, etag, encode):
+                return
             if encode:
                 del headers["content-length"]
                 headers["content-encoding"] = "gzip"
@@ -256,6 +247,19 @@ class _Responder:
             await self._send({"type": "http.response.body", "body": body, "more_body": more})
 
     # -- shared ------------------------------------------------------------------
+
+    async def _answered_not_modified(
+        self, headers: MutableHeaders, etag: str, encode: bool
+    ) -> bool:
+        """Set the ETag of the representation sent (the gzip variant's when encoding);
+        when the client already holds it, send the 304 and say so."""
+        if encode:
+            etag = compression.gzip_etag(etag)
+        headers["etag"] = etag
+        if self._not_modified(etag):
+            await self._send_not_modified(headers)
+            return True
+        return False
 
     def _compressible(self, headers: MutableHeaders) -> bool:
         return "content-encoding" not in headers and compression.compressible(
