@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import Any
 
 from api.errors import InvalidParameterError
@@ -24,14 +24,21 @@ def select_fields(
     if raw is None or not raw.strip():
         return tuple(default)
     names = [part.strip() for part in raw.split(",") if part.strip()]
+    check_known_fields("fields", names, allowed, expected="any of")
+    return tuple(dict.fromkeys(["slug", *names]))
+
+
+def check_known_fields(
+    parameter: str, names: Iterable[str], allowed: Collection[str], expected: str = "one of"
+) -> None:
+    """400 naming the first of ``names`` that is not a field in ``allowed``."""
     unknown = [name for name in names if name not in allowed]
     if unknown:
         raise InvalidParameterError(
-            "fields",
-            f"unknown field {unknown[0]!r}; expected any of {', '.join(sorted(allowed))}",
+            parameter,
+            f"unknown field {unknown[0]!r}; expected {expected} {', '.join(sorted(allowed))}",
             "unknown_field",
         )
-    return tuple(dict.fromkeys(["slug", *names]))
 
 
 def pick(item: Mapping[str, Any], fields: Sequence[str]) -> dict[str, Any]:

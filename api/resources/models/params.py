@@ -7,8 +7,8 @@ from typing import Annotated
 
 from fastapi import Query
 
-from api.errors import InvalidParameterError
 from api.http.deps import DomainQuery, OrganizationQuery
+from api.listing.params import check_known_fields
 from api.resources.models.filters import RANGE_FIELDS, ModelFilters
 from api.resources.models.service import HAS_FIELDS
 
@@ -120,13 +120,7 @@ def model_filters(
     ] = (),
 ) -> ModelFilters:
     """The filters shared by the list, facets and trends."""
-    unknown = [name for name in has if name not in HAS_FIELDS]
-    if unknown:
-        raise InvalidParameterError(
-            "has",
-            f"unknown field {unknown[0]!r}; expected one of {', '.join(sorted(HAS_FIELDS))}",
-            "unknown_field",
-        )
+    check_known_fields("has", has, HAS_FIELDS)
     bounds = {
         "parameters": (min_parameters, max_parameters),
         "training_compute_flop": (min_training_compute_flop, max_training_compute_flop),
