@@ -20,7 +20,6 @@ import argparse
 import datetime as dt
 import os
 import platform
-import re
 import shutil
 import socket
 import subprocess
@@ -34,6 +33,11 @@ from pathlib import Path
 import httpx
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+
+if __package__ in (None, ""):  # run as a script: python bench/throughput_workers.py
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.harness import parse_wrk
 
 ROOT = Path(__file__).resolve().parent.parent
 OUTPUT = ROOT / "docs" / "benchmarks-workers.md"
@@ -99,39 +103,6 @@ def wait_ready(base: str, process: subprocess.Popen[bytes], timeout: float = 60)
     sys.exit(f"dle serve did not become ready within {timeout} s")
 
 
-_UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
-
-
-def _ms(value: str) -> float:
-    match = re.fullmatch(r"([\d.]+)(us|ms|s)", value)
-    if not match:
-        raise ValueError(f"unexpected wrk latency {value!r}")
-    return float(match.group(1)) * _UNITS[match.group(2)]
-
-
-def _find(pattern: str, output: str) -> str:
-    match = re.search(pattern, output, re.M)
-    if match is None:
-        raise ValueError(f"wrk output lacks {pattern!r}:\n{output}")
-    return match.group(1)
-
-
-def parse_wrk(output: str) -> tuple[float, float, float, int, int]:
-    """(requests/s, p50 ms, p99 ms, requests, errors) from wrk --latency output."""
-    rps = float(_find(r"Requests/sec:\s+([\d.]+)", output))
-    p50 = _ms(_find(r"^\s+50%\s+(\S+)", output))
-    p99 = _ms(_find(r"^\s+99%\s+(\S+)", output))
-    total = int(_find(r"(\d+) requests in", output))
-    errors = 0
-    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
-    if non_2xx:
-        errors += int(non_2xx.group(1))
-    socket_errors = re.search(r"Socket errors: (.*)", output)
-    if socket_errors:
-        errors += sum(int(n) for n in re.findall(r"\d+", socket_errors.group(1)))
-    return rps, p50, p99, total, errors
-
-
 def measure(
     wrk: str, url: str, backend: str, workers: int, cache: bool, args: argparse.Namespace
 ) -> Result:
@@ -163,7 +134,9 @@ def measure(
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, 9)
             process.wait()
-    rps, p50, p99, total, errors = parse_wrk(done.stdout)
+    wrk_result = parse_wrk(done.stdout)
+    rps, p50, p99 = wrk_result.requests_per_second, wrk_result.p50_ms, wrk_result.p99_ms
+    total, errors = wrk_result.requests, wrk_result.errors
     result = Result(backend, workers, cache, rps, p50, p99, total, errors)
     print(
         f"{backend:10} workers={workers} cache={'on' if cache else 'off':3} "
