@@ -41,6 +41,15 @@ def _create_vocabulary(name: str) -> None:
     )
 
 
+def _cascade_key(table: str, column: str, target: str) -> sa.ForeignKeyConstraint:
+    return sa.ForeignKeyConstraint(
+        [column],
+        [f"{target}.id"],
+        name=op.f(f"fk_{table}_{column}_{target}"),
+        ondelete="CASCADE",
+    )
+
+
 def _create_link_table(term: str) -> None:
     table = f"ml_model_{term}"
     op.create_table(
@@ -48,18 +57,8 @@ def _create_link_table(term: str) -> None:
         sa.Column("ml_model_id", sa.Integer(), nullable=False),
         sa.Column("position", sa.Integer(), nullable=False),
         sa.Column("term_id", sa.Integer(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["ml_model_id"],
-            ["ml_model.id"],
-            name=op.f(f"fk_{table}_ml_model_id_ml_model"),
-            ondelete="CASCADE",
-        ),
-        sa.ForeignKeyConstraint(
-            ["term_id"],
-            [f"{term}.id"],
-            name=op.f(f"fk_{table}_term_id_{term}"),
-            ondelete="CASCADE",
-        ),
+        _cascade_key(table, "ml_model_id", "ml_model"),
+        _cascade_key(table, "term_id", term),
         sa.PrimaryKeyConstraint("ml_model_id", "position", name=op.f(f"pk_{table}")),
     )
     with op.batch_alter_table(table, schema=None) as batch_op:
@@ -187,12 +186,7 @@ def upgrade() -> None:
         sa.Column("source_column", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
         sa.Column("source_text", sa.Text(), nullable=False),
         sa.Column("reason", sa.Text(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["ml_model_id"],
-            ["ml_model.id"],
-            name=op.f("fk_ml_model_unparsed_value_ml_model_id_ml_model"),
-            ondelete="CASCADE",
-        ),
+        _cascade_key("ml_model_unparsed_value", "ml_model_id", "ml_model"),
         sa.PrimaryKeyConstraint("ml_model_id", "field", name=op.f("pk_ml_model_unparsed_value")),
     )
     # ### end Alembic commands ###

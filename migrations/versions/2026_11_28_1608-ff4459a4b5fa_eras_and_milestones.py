@@ -100,12 +100,7 @@ def upgrade() -> None:
         sa.Column("milestone_id", sa.Integer(), nullable=False),
         sa.Column("key", sqlmodel.sql.sqltypes.AutoString(length=100), nullable=False),
         sa.Column("value", sa.Float(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["milestone_id"],
-            ["milestone.id"],
-            name=op.f("fk_milestone_fact_milestone_id_milestone"),
-            ondelete="CASCADE",
-        ),
+        _owner_key("milestone_fact", "milestone"),
         sa.PrimaryKeyConstraint("milestone_id", "key", name=op.f("pk_milestone_fact")),
     )
     op.create_table(
@@ -113,18 +108,8 @@ def upgrade() -> None:
         sa.Column("milestone_id", sa.Integer(), nullable=False),
         sa.Column("ml_model_id", sa.Integer(), nullable=False),
         sa.Column("position", sa.Integer(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["milestone_id"],
-            ["milestone.id"],
-            name=op.f("fk_milestone_model_milestone_id_milestone"),
-            ondelete="CASCADE",
-        ),
-        sa.ForeignKeyConstraint(
-            ["ml_model_id"],
-            ["ml_model.id"],
-            name=op.f("fk_milestone_model_ml_model_id_ml_model"),
-            ondelete="CASCADE",
-        ),
+        _owner_key("milestone_model", "milestone"),
+        _owner_key("milestone_model", "ml_model"),
         sa.PrimaryKeyConstraint("milestone_id", "ml_model_id", name=op.f("pk_milestone_model")),
     )
     with op.batch_alter_table("milestone_model", schema=None) as batch_op:
