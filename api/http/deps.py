@@ -9,6 +9,7 @@ from fastapi import Depends, Query, Request
 
 from api.config import Settings, get_settings
 from api.db.engine import SessionDep
+from api.errors import InvalidParameterError, UnprocessableError
 from api.listing.query import PageRequest
 from api.provenance import Provenance, provenance
 
@@ -54,8 +55,6 @@ def page_request(
     ] = None,
 ) -> PageRequest:
     """Page parameters, with the limit capped by the ``max_page_size`` setting."""
-    from api.errors import InvalidParameterError, UnprocessableError
-
     if limit is None:
         limit = settings.default_page_size
     if limit > settings.max_page_size:
