@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 from api.trends.series import Metric
-from api.trends.stats import LogLinearFit, SlopeComparison
+from api.trends.stats.compare import SlopeComparison
+from api.trends.stats.fit import LogLinearFit
 
 TEN: float = 10.0
 

@@ -16,8 +16,10 @@ from api.trends.schemas import (
     TrendWindow,
 )
 from api.trends.series import Excluded, Metric, Series
-from api.trends.stats import DegenerateFitError, LogLinearFit, decimal_year, fit_loglinear
-from api.trends.stats import Interval as MathInterval
+from api.trends.stats.dates import decimal_year
+from api.trends.stats.fit import LogLinearFit, fit_loglinear
+from api.trends.stats.numeric import DegenerateFitError
+from api.trends.stats.numeric import Interval as MathInterval
 
 INTERCEPT_YEAR: Final = 2000.0
 

@@ -18,6 +18,7 @@ from sqlmodel import Session, col
 
 from api.resources.models.filters import ModelFilters, conditions
 from api.tables import MULTI_VALUED_BY_FIELD, MLModel
+from api.trends.stats.dates import decimal_years
 
 
 class Metric(enum.StrEnum):
@@ -148,18 +149,6 @@ class Series:
             slugs=tuple(self.slugs[i] for i in idx) if self.slugs else (),
             names=tuple(self.names[i] for i in idx) if self.names else (),
         )
-
-
-def decimal_years(dates: npt.NDArray[np.datetime64]) -> npt.NDArray[np.float64]:
-    """Vectorised :func:`api.trends.stats.decimal_year` of ``datetime64[D]`` dates."""
-    days = dates.astype("datetime64[D]")
-    year = days.astype("datetime64[Y]")
-    first = year.astype("datetime64[D]")
-    length = (year + 1).astype("datetime64[D]") - first
-    elapsed = days - first
-    whole = year.astype(np.int64) + 1970
-    result: npt.NDArray[np.float64] = whole + elapsed.astype(np.float64) / length.astype(np.float64)
-    return result
 
 
 _EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()

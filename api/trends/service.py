@@ -52,13 +52,10 @@ from api.trends.series import (
     fitted_domains,
     with_window,
 )
-from api.trends.stats import (
-    DegenerateFitError,
-    compare_slopes,
-    find_breakpoint,
-    record_indices,
-    summarize,
-)
+from api.trends.stats.breakpoint import find_breakpoint
+from api.trends.stats.compare import compare_slopes
+from api.trends.stats.numeric import DegenerateFitError
+from api.trends.stats.summaries import record_indices, summarize
 
 BREAKPOINT_METHOD: Final = (
     "Two separate OLS lines of log10(value) on decimal year, for dates before the break and "
