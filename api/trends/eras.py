@@ -20,7 +20,11 @@ from api.resources.eras import service as eras
 
 @dataclass(frozen=True)
 class EraWindow:
-    """An era: ``start_date`` inclusive, ``end_date`` exclusive; ``None`` is open-ended."""
+    """An era: ``start_date`` inclusive, ``end_date`` exclusive; ``None`` is open-ended.
+
+    Unlike the era table's windows (:class:`api.resources.eras.service.EraWindow`, whose start
+    is always a date), the built-in first era has no start, so this type allows one.
+    """
 
     slug: str
     name: str
