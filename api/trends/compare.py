@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from api.trends.series import Metric
+from api.trends.metrics import Metric
 from api.trends.stats.compare import SlopeComparison
 from api.trends.stats.fit import LogLinearFit
 

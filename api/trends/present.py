@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Final
 
 from api.errors import ApiError, FieldError
+from api.trends.metrics import Metric
 from api.trends.schemas import (
     ExcludedCounts,
     FittedLine,
@@ -14,7 +15,7 @@ from api.trends.schemas import (
     TrendFit,
     TrendWindow,
 )
-from api.trends.series import Excluded, Metric, Series
+from api.trends.series import Excluded, Series
 from api.trends.stats.dates import decimal_year
 from api.trends.stats.fit import LogLinearFit, fit_loglinear
 from api.trends.stats.numeric import DegenerateFitError, finite_or_none, pow10

@@ -21,6 +21,7 @@ from api.http.downloads import (
 )
 from api.http.responses import JSONBody
 from api.trends import service
+from api.trends.metrics import Confidence, Metric
 from api.trends.schemas import (
     BreakpointResponse,
     CompareResponse,
@@ -31,7 +32,7 @@ from api.trends.schemas import (
     YearlyItem,
     YearlyResponse,
 )
-from api.trends.series import Confidence, Metric, trend_filters
+from api.trends.series import trend_filters
 from api.trends.summary import get_summary
 
 router = APIRouter(prefix="/v1/trends", tags=["trends"])

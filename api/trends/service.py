@@ -15,6 +15,7 @@ from api.provenance import Provenance
 from api.resources.models.filters import ModelFilters
 from api.trends.compare import answer, ten_times_faster
 from api.trends.eras import era_windows
+from api.trends.metrics import METRICS, Confidence, Metric
 from api.trends.present import (
     FIT_METHOD,
     REASON_OUTSIDE_WINDOW,
@@ -42,10 +43,7 @@ from api.trends.schemas import (
     YearlyResponse,
 )
 from api.trends.series import (
-    METRICS,
-    Confidence,
     Excluded,
-    Metric,
     Series,
     count_excluded,
     fetch_series,

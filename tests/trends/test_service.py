@@ -14,10 +14,9 @@ from sqlmodel import Session
 from api.db.migrate import upgrade
 from api.trends.compare import answer, ten_times_faster
 from api.trends.eras import BUILTIN_ERAS, SOURCE_BUILTIN, SOURCE_TABLE, era_windows
+from api.trends.metrics import Confidence, Metric
 from api.trends.present import doubling_note, pooled_units_warning
 from api.trends.series import (
-    Confidence,
-    Metric,
     confidence_at_least,
     count_excluded,
     fetch_series,
