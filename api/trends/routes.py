@@ -58,8 +58,8 @@ def trend_query(
         dt.date | None,
         Query(description="Published before (exclusive, ISO 8601).", examples=["2025-01-01"]),
     ] = None,
-    domain: DomainQuery = [],  # noqa: B006 - FastAPI copies defaults
-    organization: OrganizationQuery = [],  # noqa: B006
+    domain: DomainQuery = (),
+    organization: OrganizationQuery = (),
     frontier: Annotated[
         bool | None,
         Query(
@@ -84,8 +84,8 @@ def trend_query(
     filters = trend_filters(
         start=start,
         end=end,
-        domain=tuple(domain),
-        organization=tuple(organization),
+        domain=domain,
+        organization=organization,
         frontier=frontier,
         min_confidence=min_confidence,
     )
