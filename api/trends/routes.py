@@ -20,7 +20,7 @@ from api.http.downloads import (
     respond_rows,
 )
 from api.http.responses import JSONBody
-from api.trends import service
+from api.trends import breakpoint, compare, eras, service
 from api.trends.metrics import Confidence, Metric
 from api.trends.schemas import (
     BreakpointResponse,
@@ -118,7 +118,7 @@ def get_trend_by_era(
     session: SessionDep, provenance: ProvenanceDep, query: TrendQueryDep
 ) -> JSONBody:
     """One fit per era; an era with too few models has a null fit and a reason."""
-    result = service.get_era_trends(session, provenance, query)
+    result = eras.get_era_trends(session, provenance, query)
     return JSONBody(result.model_dump(mode="json"))
 
 
@@ -142,7 +142,7 @@ def compare_trend(
     ],
 ) -> JSONBody:
     """Fits before and after `split` and the ratio of their slopes, with its interval."""
-    result = service.get_comparison(session, provenance, query, split)
+    result = compare.get_comparison(session, provenance, query, split)
     return JSONBody(result.model_dump(mode="json"))
 
 
@@ -173,7 +173,7 @@ def get_trend_breakpoint(
     ] = None,
 ) -> JSONBody:
     """The single break date and level jump that best fit two lines, with a Chow F test."""
-    result = service.get_breakpoint(
+    result = breakpoint.get_breakpoint(
         session,
         provenance,
         query,
