@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from collections.abc import Callable
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import Response
+from fastapi.types import DecoratedCallable
+from pydantic import BaseModel
 
 from api.db.engine import SessionDep
 from api.errors import problem_responses
@@ -39,6 +42,28 @@ router = APIRouter(prefix="/v1/trends", tags=["trends"])
 stats_router = APIRouter(prefix="/v1/stats", tags=["stats"])
 
 ERRORS = problem_responses(400, 422, 503)
+
+
+def _get(
+    path: str,
+    operation_id: str,
+    summary: str,
+    model: type[BaseModel],
+    responses: dict[int | str, dict[str, Any]] = ERRORS,
+) -> Callable[[DecoratedCallable], DecoratedCallable]:
+    """``router.get`` with the declarations every trend endpoint makes."""
+    return router.get(
+        path,
+        operation_id=operation_id,
+        summary=summary,
+        response_model=model,
+        responses=responses,
+    )
+
+
+def _json(result: BaseModel) -> JSONBody:
+    """``result`` as its JSON body."""
+    return JSONBody(result.model_dump(mode="json"))
 
 
 def trend_query(
@@ -95,39 +120,25 @@ def trend_query(
 TrendQueryDep = Annotated[service.TrendQuery, Depends(trend_query)]
 
 
-@router.get(
-    "/{metric}",
-    operation_id="get_trend",
-    summary="Fit the growth trend of a metric",
-    response_model=TrendResponse,
-    responses=ERRORS,
-)
+@_get("/{metric}", "get_trend", "Fit the growth trend of a metric", TrendResponse)
 def get_trend(session: SessionDep, provenance: ProvenanceDep, query: TrendQueryDep) -> JSONBody:
     """OLS of log10(value) on decimal year: growth per year, doubling time, intervals."""
-    return JSONBody(service.get_trend(session, provenance, query).model_dump(mode="json"))
+    return _json(service.get_trend(session, provenance, query))
 
 
-@router.get(
-    "/{metric}/eras",
-    operation_id="get_trend_by_era",
-    summary="Fit the trend within each era",
-    response_model=ErasResponse,
-    responses=ERRORS,
-)
+@_get("/{metric}/eras", "get_trend_by_era", "Fit the trend within each era", ErasResponse)
 def get_trend_by_era(
     session: SessionDep, provenance: ProvenanceDep, query: TrendQueryDep
 ) -> JSONBody:
     """One fit per era; an era with too few models has a null fit and a reason."""
-    result = eras.get_era_trends(session, provenance, query)
-    return JSONBody(result.model_dump(mode="json"))
+    return _json(eras.get_era_trends(session, provenance, query))
 
 
-@router.get(
+@_get(
     "/{metric}/compare",
-    operation_id="compare_trend",
-    summary="Compare the trend before and after a date",
-    response_model=CompareResponse,
-    responses=ERRORS,
+    "compare_trend",
+    "Compare the trend before and after a date",
+    CompareResponse,
 )
 def compare_trend(
     session: SessionDep,
@@ -142,16 +153,14 @@ def compare_trend(
     ],
 ) -> JSONBody:
     """Fits before and after `split` and the ratio of their slopes, with its interval."""
-    result = compare.get_comparison(session, provenance, query, split)
-    return JSONBody(result.model_dump(mode="json"))
+    return _json(compare.get_comparison(session, provenance, query, split))
 
 
-@router.get(
+@_get(
     "/{metric}/breakpoint",
-    operation_id="get_trend_breakpoint",
-    summary="Find the break date that best splits the trend",
-    response_model=BreakpointResponse,
-    responses=ERRORS,
+    "get_trend_breakpoint",
+    "Find the break date that best splits the trend",
+    BreakpointResponse,
 )
 def get_trend_breakpoint(
     session: SessionDep,
@@ -181,29 +190,24 @@ def get_trend_breakpoint(
         candidates_from=candidates_from,
         candidates_to=candidates_to,
     )
-    return JSONBody(result.model_dump(mode="json"))
+    return _json(result)
 
 
-@router.get(
-    "/{metric}/records",
-    operation_id="list_trend_records",
-    summary="List the models that set a record",
-    response_model=RecordsResponse,
-    responses=ERRORS,
+@_get(
+    "/{metric}/records", "list_trend_records", "List the models that set a record", RecordsResponse
 )
 def list_trend_records(
     session: SessionDep, provenance: ProvenanceDep, query: TrendQueryDep
 ) -> JSONBody:
     """Models whose value beat every earlier model's when published, in date order."""
-    result = service.get_records(session, provenance, query)
-    return JSONBody(result.model_dump(mode="json"))
+    return _json(service.get_records(session, provenance, query))
 
 
-@router.get(
+@_get(
     "/{metric}/yearly",
-    operation_id="list_trend_yearly",
-    summary="Summarise a metric per year",
-    response_model=YearlyResponse,
+    "list_trend_yearly",
+    "Summarise a metric per year",
+    YearlyResponse,
     responses={**ERRORS, **download_responses()},
 )
 def list_trend_yearly(
@@ -233,4 +237,4 @@ def list_trend_yearly(
 )
 def get_stats_summary(session: SessionDep, provenance: ProvenanceDep) -> JSONBody:
     """Counts, coverage of each metric, the largest models and growth per year since 2010."""
-    return JSONBody(get_summary(session, provenance).model_dump(mode="json"))
+    return _json(get_summary(session, provenance))
