@@ -89,10 +89,10 @@ EndQuery = Annotated[
 ]
 
 DomainQuery = Annotated[
-    list[str],
+    tuple[str, ...],
     Query(description="Domain name or slug; repeat for any of.", examples=[["Language"]]),
 ]
 OrganizationQuery = Annotated[
-    list[str],
+    tuple[str, ...],
     Query(description="Organization name or slug; repeat for any of.", examples=[["OpenAI"]]),
 ]

@@ -1,11 +1,28 @@
-"""The before/after comparison in words: the ratio of slopes and what its interval allows."""
+"""The before/after comparison: two fits, the ratio of their slopes and, in words, what its
+interval allows."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from api.trends.series import Metric
-from api.trends.stats import LogLinearFit, SlopeComparison
+from sqlmodel import Session
+
+from api.provenance import Provenance
+from api.resources.models.filters import ModelFilters
+from api.trends.metrics import Metric
+from api.trends.present import (
+    FIT_METHOD,
+    TrendDataError,
+    fit_or_raise,
+    interval,
+    trend_fit,
+    where_text,
+)
+from api.trends.schemas import CompareResponse, TrendWindow
+from api.trends.series import Excluded, Series
+from api.trends.service import TrendQuery, context, load
+from api.trends.stats.compare import SlopeComparison, compare_slopes
+from api.trends.stats.fit import LogLinearFit
 
 TEN: float = 10.0
 
@@ -74,3 +91,57 @@ def answer(
     if verdict is False:
         return text + f" Not ten times as fast: the whole {level} interval is below 10."
     return text + f" Whether it is ten times as fast is not settled at {level}."
+
+
+def _side(
+    session: Session, query: TrendQuery, start: dt.date | None, end: dt.date | None, label: str
+) -> tuple[Series, Excluded, ModelFilters]:
+    filters = query.clipped(start, end)
+    if filters is None:
+        raise TrendDataError(
+            "too_few_points", 0, f"Cannot fit {query.metric.value} {label}: the window is empty"
+        )
+    series, excluded = load(session, query, filters)
+    return series, excluded, filters
+
+
+def get_comparison(
+    session: Session, provenance: Provenance, query: TrendQuery, split: dt.date
+) -> CompareResponse:
+    """Fits before ``split`` and from ``split`` on, and the ratio of their slopes."""
+    sides = []
+    for label, start, end in (
+        (f"before {split}", None, split),
+        (f"from {split} on", split, None),
+    ):
+        series, excluded, filters = _side(session, query, start, end, label)
+        where = label
+        if query.filters.start or query.filters.end:
+            where += f" within {where_text(query.filters.start, query.filters.end)}"
+        fit = fit_or_raise(query.metric, series, query.ci, where)
+        sides.append((fit, trend_fit(fit, series, excluded, filters.start, filters.end)))
+    (before_fit, before), (after_fit, after) = sides
+    comparison = compare_slopes(before_fit, after_fit, query.ci)
+    window = TrendWindow(
+        start=query.filters.start,
+        end=query.filters.end,
+        first_publication_date=before.window.first_publication_date,
+        last_publication_date=after.window.last_publication_date,
+    )
+    return CompareResponse(
+        window=window,
+        ci=query.ci,
+        split=split,
+        before=before,
+        after=after,
+        ratio=comparison.ratio,
+        ratio_ci=interval(comparison.ratio_ci),
+        ratio_ci_shape=comparison.ratio_ci_shape,
+        difference_oom_per_year=comparison.difference_oom_per_year,
+        difference_oom_per_year_ci=interval(comparison.difference_ci),
+        ten_times_faster=ten_times_faster(comparison),
+        answer=answer(query.metric, split, before_fit, after_fit, comparison),
+        comparison_method=comparison.method,
+        method=FIT_METHOD,
+        **context(session, query, provenance),
+    )

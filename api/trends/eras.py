@@ -1,4 +1,4 @@
-"""Era boundaries for per-era trend fits: the eras of ``/v1/eras``, else default boundaries.
+"""Per-era trend fits, over the eras of ``/v1/eras``, else default boundaries.
 
 The defaults (used only when the ``era`` table holds no rows, e.g. a database seeded without
 eras) follow Sevilla et al. (2022), 'Compute Trends Across Three Eras of Machine Learning'
@@ -15,12 +15,30 @@ from typing import Final
 
 from sqlmodel import Session
 
+from api.provenance import Provenance
 from api.resources.eras import service as eras
+from api.trends.present import (
+    FIT_METHOD,
+    REASON_OUTSIDE_WINDOW,
+    TrendDataError,
+    excluded_counts,
+    fit_or_raise,
+    trend_fit,
+    where_text,
+    window_of,
+)
+from api.trends.schemas import ErasResponse, EraTrend, TrendFit
+from api.trends.series import Excluded, count_excluded, fetch_series
+from api.trends.service import TrendQuery, between, context
 
 
 @dataclass(frozen=True)
 class EraWindow:
-    """An era: ``start_date`` inclusive, ``end_date`` exclusive; ``None`` is open-ended."""
+    """An era: ``start_date`` inclusive, ``end_date`` exclusive; ``None`` is open-ended.
+
+    Unlike the era table's windows (:class:`api.resources.eras.service.EraWindow`, whose start
+    is always a date), the built-in first era has no start, so this type allows one.
+    """
 
     slug: str
     name: str
@@ -45,3 +63,60 @@ def era_windows(session: Session) -> tuple[list[EraWindow], str]:
     if not rows:
         return list(BUILTIN_ERAS), SOURCE_BUILTIN
     return [EraWindow(e.slug, e.name, e.start_date, e.end_date) for e in rows], SOURCE_TABLE
+
+
+def _era_trend(
+    era: EraWindow,
+    n: int,
+    excluded: Excluded,
+    *,
+    fit: TrendFit | None = None,
+    reason: str | None = None,
+    detail: str | None = None,
+) -> EraTrend:
+    return EraTrend(
+        slug=era.slug,
+        name=era.name,
+        start_date=era.start_date,
+        end_date=era.end_date,
+        n=n,
+        excluded=excluded_counts(excluded),
+        fit=fit,
+        reason=reason,
+        detail=detail,
+    )
+
+
+def get_era_trends(session: Session, provenance: Provenance, query: TrendQuery) -> ErasResponse:
+    """One fit per era; an era with too little data has a null fit and a reason."""
+    eras, source = era_windows(session)
+    whole = fetch_series(session, query.metric, query.filters)
+    items = []
+    for era in eras:
+        filters = query.clipped(era.start_date, era.end_date)
+        if filters is None:
+            detail = "the era lies outside the requested window"
+            items.append(
+                _era_trend(era, 0, Excluded(0, 0), reason=REASON_OUTSIDE_WINDOW, detail=detail)
+            )
+            continue
+        series = between(whole, filters.start, filters.end)
+        excluded = count_excluded(session, query.metric, filters)
+        where = f"in era {era.slug} {where_text(filters.start, filters.end)}"
+        try:
+            fit = fit_or_raise(query.metric, series, query.ci, where)
+        except TrendDataError as error:
+            items.append(
+                _era_trend(era, series.n, excluded, reason=error.reason, detail=error.detail)
+            )
+            continue
+        trend = trend_fit(fit, series, excluded, filters.start, filters.end)
+        items.append(_era_trend(era, series.n, excluded, fit=trend))
+    return ErasResponse(
+        window=window_of(whole, query.filters.start, query.filters.end),
+        ci=query.ci,
+        eras_source=source,
+        items=items,
+        method=FIT_METHOD + " One fit per era, over the models published within it.",
+        **context(session, query, provenance),
+    )

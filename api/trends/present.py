@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-import math
 from typing import Final
 
 from api.errors import ApiError, FieldError
+from api.trends.metrics import Metric
 from api.trends.schemas import (
     ExcludedCounts,
     FittedLine,
@@ -15,9 +15,11 @@ from api.trends.schemas import (
     TrendFit,
     TrendWindow,
 )
-from api.trends.series import Excluded, Metric, Series
-from api.trends.stats import DegenerateFitError, LogLinearFit, decimal_year, fit_loglinear
-from api.trends.stats import Interval as MathInterval
+from api.trends.series import Excluded, Series
+from api.trends.stats.dates import decimal_year
+from api.trends.stats.fit import LogLinearFit, fit_loglinear
+from api.trends.stats.numeric import DegenerateFitError, finite_or_none, pow10
+from api.trends.stats.numeric import Interval as MathInterval
 
 INTERCEPT_YEAR: Final = 2000.0
 
@@ -48,19 +50,7 @@ class TrendDataError(ApiError):
 
 def interval(iv: MathInterval) -> Interval:
     """``[low, high]`` with ``None`` for unbounded limits."""
-    return (_finite(iv.low), _finite(iv.high))
-
-
-def _finite(value: float | None) -> float | None:
-    return value if value is not None and math.isfinite(value) else None
-
-
-def pow10(exponent: float) -> float | None:
-    """``10 ** exponent``, ``None`` when it overflows."""
-    try:
-        return _finite(10.0**exponent)
-    except OverflowError:
-        return None
+    return (finite_or_none(iv.low), finite_or_none(iv.high))
 
 
 def excluded_counts(excluded: Excluded) -> ExcludedCounts:
@@ -156,7 +146,7 @@ def trend_fit(
         slope_stderr=fit.slope_stderr,
         growth_per_year=fit.growth_per_year,
         growth_per_year_ci=interval(fit.growth_per_year_ci),
-        doubling_time_months=_finite(fit.doubling_time_months),
+        doubling_time_months=finite_or_none(fit.doubling_time_months),
         doubling_time_months_ci=interval(fit.doubling_time_ci),
         doubling_time_note=doubling_note(fit),
         r_squared=fit.r_squared,

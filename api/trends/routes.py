@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from collections.abc import Callable
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import Response
+from fastapi.types import DecoratedCallable
+from pydantic import BaseModel
 
 from api.db.engine import SessionDep
 from api.errors import problem_responses
@@ -20,7 +23,8 @@ from api.http.downloads import (
     respond_rows,
 )
 from api.http.responses import JSONBody
-from api.trends import service
+from api.trends import breakpoint, compare, eras, service
+from api.trends.metrics import Confidence, Metric
 from api.trends.schemas import (
     BreakpointResponse,
     CompareResponse,
@@ -31,13 +35,35 @@ from api.trends.schemas import (
     YearlyItem,
     YearlyResponse,
 )
-from api.trends.series import Confidence, Metric, trend_filters
+from api.trends.series import trend_filters
 from api.trends.summary import get_summary
 
 router = APIRouter(prefix="/v1/trends", tags=["trends"])
 stats_router = APIRouter(prefix="/v1/stats", tags=["stats"])
 
 ERRORS = problem_responses(400, 422, 503)
+
+
+def _get(
+    path: str,
+    operation_id: str,
+    summary: str,
+    model: type[BaseModel],
+    responses: dict[int | str, dict[str, Any]] = ERRORS,
+) -> Callable[[DecoratedCallable], DecoratedCallable]:
+    """``router.get`` with the declarations every trend endpoint makes."""
+    return router.get(
+        path,
+        operation_id=operation_id,
+        summary=summary,
+        response_model=model,
+        responses=responses,
+    )
+
+
+def _json(result: BaseModel) -> JSONBody:
+    """``result`` as its JSON body."""
+    return JSONBody(result.model_dump(mode="json"))
 
 
 def trend_query(
@@ -57,8 +83,8 @@ def trend_query(
         dt.date | None,
         Query(description="Published before (exclusive, ISO 8601).", examples=["2025-01-01"]),
     ] = None,
-    domain: DomainQuery = [],  # noqa: B006 - FastAPI copies defaults
-    organization: OrganizationQuery = [],  # noqa: B006
+    domain: DomainQuery = (),
+    organization: OrganizationQuery = (),
     frontier: Annotated[
         bool | None,
         Query(
@@ -83,8 +109,8 @@ def trend_query(
     filters = trend_filters(
         start=start,
         end=end,
-        domain=tuple(domain),
-        organization=tuple(organization),
+        domain=domain,
+        organization=organization,
         frontier=frontier,
         min_confidence=min_confidence,
     )
@@ -94,39 +120,25 @@ def trend_query(
 TrendQueryDep = Annotated[service.TrendQuery, Depends(trend_query)]
 
 
-@router.get(
-    "/{metric}",
-    operation_id="get_trend",
-    summary="Fit the growth trend of a metric",
-    response_model=TrendResponse,
-    responses=ERRORS,
-)
+@_get("/{metric}", "get_trend", "Fit the growth trend of a metric", TrendResponse)
 def get_trend(session: SessionDep, provenance: ProvenanceDep, query: TrendQueryDep) -> JSONBody:
     """OLS of log10(value) on decimal year: growth per year, doubling time, intervals."""
-    return JSONBody(service.get_trend(session, provenance, query).model_dump(mode="json"))
+    return _json(service.get_trend(session, provenance, query))
 
 
-@router.get(
-    "/{metric}/eras",
-    operation_id="get_trend_by_era",
-    summary="Fit the trend within each era",
-    response_model=ErasResponse,
-    responses=ERRORS,
-)
+@_get("/{metric}/eras", "get_trend_by_era", "Fit the trend within each era", ErasResponse)
 def get_trend_by_era(
     session: SessionDep, provenance: ProvenanceDep, query: TrendQueryDep
 ) -> JSONBody:
     """One fit per era; an era with too few models has a null fit and a reason."""
-    result = service.get_era_trends(session, provenance, query)
-    return JSONBody(result.model_dump(mode="json"))
+    return _json(eras.get_era_trends(session, provenance, query))
 
 
-@router.get(
+@_get(
     "/{metric}/compare",
-    operation_id="compare_trend",
-    summary="Compare the trend before and after a date",
-    response_model=CompareResponse,
-    responses=ERRORS,
+    "compare_trend",
+    "Compare the trend before and after a date",
+    CompareResponse,
 )
 def compare_trend(
     session: SessionDep,
@@ -141,16 +153,14 @@ def compare_trend(
     ],
 ) -> JSONBody:
     """Fits before and after `split` and the ratio of their slopes, with its interval."""
-    result = service.get_comparison(session, provenance, query, split)
-    return JSONBody(result.model_dump(mode="json"))
+    return _json(compare.get_comparison(session, provenance, query, split))
 
 
-@router.get(
+@_get(
     "/{metric}/breakpoint",
-    operation_id="get_trend_breakpoint",
-    summary="Find the break date that best splits the trend",
-    response_model=BreakpointResponse,
-    responses=ERRORS,
+    "get_trend_breakpoint",
+    "Find the break date that best splits the trend",
+    BreakpointResponse,
 )
 def get_trend_breakpoint(
     session: SessionDep,
@@ -172,7 +182,7 @@ def get_trend_breakpoint(
     ] = None,
 ) -> JSONBody:
     """The single break date and level jump that best fit two lines, with a Chow F test."""
-    result = service.get_breakpoint(
+    result = breakpoint.get_breakpoint(
         session,
         provenance,
         query,
@@ -180,29 +190,24 @@ def get_trend_breakpoint(
         candidates_from=candidates_from,
         candidates_to=candidates_to,
     )
-    return JSONBody(result.model_dump(mode="json"))
+    return _json(result)
 
 
-@router.get(
-    "/{metric}/records",
-    operation_id="list_trend_records",
-    summary="List the models that set a record",
-    response_model=RecordsResponse,
-    responses=ERRORS,
+@_get(
+    "/{metric}/records", "list_trend_records", "List the models that set a record", RecordsResponse
 )
 def list_trend_records(
     session: SessionDep, provenance: ProvenanceDep, query: TrendQueryDep
 ) -> JSONBody:
     """Models whose value beat every earlier model's when published, in date order."""
-    result = service.get_records(session, provenance, query)
-    return JSONBody(result.model_dump(mode="json"))
+    return _json(service.get_records(session, provenance, query))
 
 
-@router.get(
+@_get(
     "/{metric}/yearly",
-    operation_id="list_trend_yearly",
-    summary="Summarise a metric per year",
-    response_model=YearlyResponse,
+    "list_trend_yearly",
+    "Summarise a metric per year",
+    YearlyResponse,
     responses={**ERRORS, **download_responses()},
 )
 def list_trend_yearly(
@@ -232,4 +237,4 @@ def list_trend_yearly(
 )
 def get_stats_summary(session: SessionDep, provenance: ProvenanceDep) -> JSONBody:
     """Counts, coverage of each metric, the largest models and growth per year since 2010."""
-    return JSONBody(get_summary(session, provenance).model_dump(mode="json"))
+    return _json(get_summary(session, provenance))

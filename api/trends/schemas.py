@@ -12,7 +12,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from api.listing.schemas import MetaInfo
-from api.trends.series import Metric
+from api.trends.metrics import Metric
 
 Interval = tuple[float | None, float | None]
 

@@ -7,61 +7,17 @@ fit over a large table costs one indexed query and a few vectorised passes.
 from __future__ import annotations
 
 import datetime as dt
-import enum
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from sqlalchemy import ColumnElement, case, func, select
+from sqlalchemy import case, func, select
 from sqlmodel import Session, col
 
 from api.resources.models.filters import ModelFilters, conditions
 from api.tables import MULTI_VALUED_BY_FIELD, MLModel
-
-
-class Metric(enum.StrEnum):
-    """A quantity whose growth the trend endpoints measure."""
-
-    parameters = "parameters"
-    training_compute = "training_compute"
-    training_dataset_size = "training_dataset_size"
-    training_compute_cost = "training_compute_cost"
-
-
-class Confidence(enum.StrEnum):
-    """Epoch AI's confidence in a model's figures, from weakest to strongest."""
-
-    speculative = "Speculative"
-    likely = "Likely"
-    confident = "Confident"
-
-
-CONFIDENCE_ORDER = (Confidence.speculative, Confidence.likely, Confidence.confident)
-
-
-@dataclass(frozen=True)
-class MetricInfo:
-    """Where a metric lives and what it measures."""
-
-    field: str
-    unit: str
-
-
-METRICS: dict[Metric, MetricInfo] = {
-    Metric.parameters: MetricInfo("parameters", "parameters (count)"),
-    Metric.training_compute: MetricInfo("training_compute_flop", "FLOP"),
-    Metric.training_dataset_size: MetricInfo(
-        "training_dataset_size", "datapoints (Epoch 'gradients'; unit depends on domain)"
-    ),
-    Metric.training_compute_cost: MetricInfo("training_compute_cost_2023_usd", "2023 USD"),
-}
-
-
-def metric_column(metric: Metric) -> ColumnElement[Any]:
-    """The ``ml_model`` column holding ``metric``."""
-    column: ColumnElement[Any] = getattr(MLModel, METRICS[metric].field)
-    return column
+from api.trends.metrics import CONFIDENCE_ORDER, Confidence, Metric, metric_column
+from api.trends.stats.dates import decimal_years
 
 
 def confidence_at_least(level: Confidence | None) -> tuple[str, ...]:
@@ -148,18 +104,6 @@ class Series:
             slugs=tuple(self.slugs[i] for i in idx) if self.slugs else (),
             names=tuple(self.names[i] for i in idx) if self.names else (),
         )
-
-
-def decimal_years(dates: npt.NDArray[np.datetime64]) -> npt.NDArray[np.float64]:
-    """Vectorised :func:`api.trends.stats.decimal_year` of ``datetime64[D]`` dates."""
-    days = dates.astype("datetime64[D]")
-    year = days.astype("datetime64[Y]")
-    first = year.astype("datetime64[D]")
-    length = (year + 1).astype("datetime64[D]") - first
-    elapsed = days - first
-    whole = year.astype(np.int64) + 1970
-    result: npt.NDArray[np.float64] = whole + elapsed.astype(np.float64) / length.astype(np.float64)
-    return result
 
 
 _EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()

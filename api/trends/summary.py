@@ -10,6 +10,7 @@ from sqlmodel import Session, col
 
 from api.provenance import Provenance
 from api.tables import MULTI_VALUED_BY_FIELD, MLModel
+from api.trends.metrics import METRICS, Metric, metric_column
 from api.trends.present import FIT_METHOD, TrendDataError
 from api.trends.schemas import (
     LargestModel,
@@ -18,7 +19,7 @@ from api.trends.schemas import (
     SummaryCounts,
     SummaryResponse,
 )
-from api.trends.series import METRICS, Metric, metric_column, trend_filters
+from api.trends.series import trend_filters
 from api.trends.service import TrendQuery, fit_trend, trend_warnings
 
 GROWTH_SINCE: Final = dt.date(2010, 1, 1)

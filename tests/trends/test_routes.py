@@ -22,7 +22,7 @@ from api.trends.schemas import (
     TrendResponse,
     YearlyResponse,
 )
-from api.trends.stats import decimal_year
+from api.trends.stats.dates import decimal_year
 
 PROBLEM = "application/problem+json"
 FIELDS = {

@@ -14,28 +14,18 @@ from sqlmodel import Session
 from api.db.migrate import upgrade
 from api.trends.compare import answer, ten_times_faster
 from api.trends.eras import BUILTIN_ERAS, SOURCE_BUILTIN, SOURCE_TABLE, era_windows
+from api.trends.metrics import Confidence, Metric
 from api.trends.present import doubling_note, pooled_units_warning
 from api.trends.series import (
-    Confidence,
-    Metric,
     confidence_at_least,
     count_excluded,
-    decimal_years,
     fetch_series,
     fitted_domains,
     trend_filters,
 )
 from api.trends.service import TrendQuery
-from api.trends.stats import compare_slopes, decimal_year, fit_loglinear
-
-
-def test_vectorised_decimal_years_equal_the_scalar_definition() -> None:
-    start = dt.date(1899, 12, 25)
-    dates = [start + dt.timedelta(days=k * 37) for k in range(1500)]  # 1899..2051, leap years
-    dates += [dt.date(2000, 12, 31), dt.date(2001, 1, 1), dt.date(1900, 3, 1)]
-    got = decimal_years(np.array(dates, dtype="datetime64[D]"))
-    expected = [decimal_year(d) for d in dates]
-    assert got.tolist() == pytest.approx(expected, abs=1e-12, rel=0)
+from api.trends.stats.compare import compare_slopes
+from api.trends.stats.fit import fit_loglinear
 
 
 @pytest.mark.parametrize(

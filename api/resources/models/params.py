@@ -40,8 +40,8 @@ def model_filters(
             max_length=200, description="Case-insensitive search in model names.", examples=["gpt"]
         ),
     ] = None,
-    domain: DomainQuery = [],  # noqa: B006 - FastAPI copies defaults
-    organization: OrganizationQuery = [],  # noqa: B006
+    domain: DomainQuery = (),
+    organization: OrganizationQuery = (),
     country: Annotated[
         tuple[str, ...],
         Query(
@@ -134,8 +134,8 @@ def model_filters(
     return ModelFilters(
         q=q.strip() or None if q is not None else None,
         terms={
-            "domain": tuple(domain),
-            "organization": tuple(organization),
+            "domain": domain,
+            "organization": organization,
             "country": tuple(country),
             "organization_category": tuple(organization_category),
             "task": tuple(task),
