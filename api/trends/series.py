@@ -7,7 +7,7 @@ fit over a large table costs one indexed query and a few vectorised passes.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import numpy.typing as npt
@@ -49,16 +49,7 @@ def trend_filters(
 
 def with_window(filters: ModelFilters, start: dt.date | None, end: dt.date | None) -> ModelFilters:
     """``filters`` with its date window replaced (the caller checks ``start < end``)."""
-    return ModelFilters(
-        q=filters.q,
-        terms=filters.terms,
-        choices=filters.choices,
-        frontier=filters.frontier,
-        start=start,
-        end=end,
-        ranges=filters.ranges,
-        has=filters.has,
-    )
+    return replace(filters, start=start, end=end)
 
 
 @dataclass(frozen=True)
