@@ -13,10 +13,11 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Final
 
-from sqlmodel import Session
+from sqlalchemy import select
+from sqlmodel import Session, col
 
 from api.provenance import Provenance
-from api.resources.eras import service as eras
+from api.tables import Era
 from api.trends.present import (
     FIT_METHOD,
     REASON_OUTSIDE_WINDOW,
@@ -34,11 +35,8 @@ from api.trends.service import TrendQuery, between, context
 
 @dataclass(frozen=True)
 class EraWindow:
-    """An era: ``start_date`` inclusive, ``end_date`` exclusive; ``None`` is open-ended.
-
-    Unlike the era table's windows (:class:`api.resources.eras.service.EraWindow`, whose start
-    is always a date), the built-in first era has no start, so this type allows one.
-    """
+    """An era: ``start_date`` inclusive, ``end_date`` exclusive; ``None`` is open-ended
+    (the built-in first era has no start)."""
 
     slug: str
     name: str
@@ -59,10 +57,14 @@ BUILTIN_ERAS: Final = (
 
 def era_windows(session: Session) -> tuple[list[EraWindow], str]:
     """The eras in start order, and where they come from (``era_table`` or ``builtin``)."""
-    rows = eras.era_windows(session)
+    rows = session.execute(
+        select(col(Era.slug), col(Era.name), col(Era.start_date), col(Era.end_date)).order_by(
+            col(Era.start_date)
+        )
+    ).all()
     if not rows:
         return list(BUILTIN_ERAS), SOURCE_BUILTIN
-    return [EraWindow(e.slug, e.name, e.start_date, e.end_date) for e in rows], SOURCE_TABLE
+    return [EraWindow(*row) for row in rows], SOURCE_TABLE
 
 
 def _era_trend(

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import and_, func, select
@@ -16,26 +14,6 @@ from api.provenance import Provenance
 from api.resources.eras.schemas import EraDetail, EraPublic
 from api.resources.references import references_by_owner
 from api.tables import Era, EraReference, Milestone, MLModel
-
-
-@dataclass(frozen=True)
-class EraWindow:
-    """An era's slug, name and [start_date, end_date) window (end None: open-ended)."""
-
-    slug: str
-    name: str
-    start_date: dt.date
-    end_date: dt.date | None
-
-
-def era_windows(session: Session) -> list[EraWindow]:
-    """Every era in date order."""
-    rows = session.execute(
-        select(col(Era.slug), col(Era.name), col(Era.start_date), col(Era.end_date)).order_by(
-            col(Era.start_date)
-        )
-    )
-    return [EraWindow(*row) for row in rows]
 
 
 def _model_count(session: Session, era: Era) -> int:
