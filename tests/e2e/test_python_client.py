@@ -74,7 +74,7 @@ def client(generated: Path, live: LiveServer) -> Iterator[Any]:
 
 
 def test_list_filter_and_paginate_to_the_end(generated: Path, client: Any) -> None:
-    list_models = load(generated, "api.tables.list_models")
+    list_models = load(generated, "api.models.list_models")
     page_type = load(generated, "models").PageMLModelSummary
     first = list_models.sync(client=client, domain=["Language"], start=dt.date(2020, 1, 1))
     assert isinstance(first, page_type)
@@ -103,7 +103,7 @@ def test_list_filter_and_paginate_to_the_end(generated: Path, client: Any) -> No
 
 
 def test_get_one_model(generated: Path, client: Any) -> None:
-    get_model = load(generated, "api.tables.get_model")
+    get_model = load(generated, "api.models.get_model")
     model = get_model.sync("gpt-3-175b-davinci", client=client)
     assert model.name == "GPT-3 175B (davinci)"
     assert model.parameters == 174_600_000_000  # as Epoch AI records it
@@ -125,7 +125,7 @@ def test_a_trend(generated: Path, client: Any) -> None:
 
 
 def test_an_error_is_a_problem(generated: Path, client: Any) -> None:
-    get_model = load(generated, "api.tables.get_model")
+    get_model = load(generated, "api.models.get_model")
     problem_type = load(generated, "models").Problem
     missing = get_model.sync_detailed("no-such-model", client=client)
     assert missing.status_code == 404
@@ -133,7 +133,7 @@ def test_an_error_is_a_problem(generated: Path, client: Any) -> None:
     assert missing.parsed.status == 404
     assert "no-such-model" in missing.parsed.detail
 
-    list_models = load(generated, "api.tables.list_models")
+    list_models = load(generated, "api.models.list_models")
     invalid = list_models.sync_detailed(client=client, sort="paramters")
     assert invalid.status_code == 400
     assert invalid.parsed.errors[0].loc == ["query", "sort"]
