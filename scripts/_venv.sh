@@ -1,6 +1,7 @@
 # Sourced by the scripts: a project virtualenv (.venv) with the package installed, strictly
 # from the lock files (scripts/lock writes them): EXTRAS="" takes requirements.lock,
-# EXTRAS="[dev]" requirements-dev.lock. Installs only when needed: .venv/.dle-stamp holds
+# EXTRAS="[dev]" requirements-dev.lock; EXTRAS="[bench]" (bench/run.sh) the runtime lock,
+# then the unlocked bench extra on top, constrained by it. Installs only when needed: .venv/.dle-stamp holds
 # a hash of the lock, pyproject.toml and the extras; while it matches and the package
 # imports, nothing is installed (a second start costs well under a second).
 set -euo pipefail
@@ -11,6 +12,7 @@ EXTRAS="${EXTRAS:-}"
 case "$EXTRAS" in
   "") LOCK=requirements.lock ;;
   "[dev]") LOCK=requirements-dev.lock ;;
+  "[bench]") LOCK=requirements.lock ;;
   *) echo "_venv.sh: no lock file for extras '$EXTRAS'" >&2; exit 1 ;;
 esac
 STAMP=.venv/.dle-stamp
@@ -62,6 +64,10 @@ if ! _dle_ready; then
   # The project itself, editable, built by the locked setuptools (no other download).
   VIRTUAL_ENV="$ROOT/.venv" "$UV" pip install --quiet --python .venv/bin/python \
     --no-deps --no-build-isolation -e .
+  if [ "$EXTRAS" = "[bench]" ]; then
+    VIRTUAL_ENV="$ROOT/.venv" "$UV" pip install --quiet --python .venv/bin/python \
+      --no-build-isolation -c "$LOCK" -e ".$EXTRAS"
+  fi
   .venv/bin/python -c 'import api'
   printf '%s\n' "$WANT" >"$STAMP"
 fi
