@@ -1,13 +1,19 @@
 # syntax=docker/dockerfile:1
-# Build: install the package, migrate and seed a SQLite database into the image.
+# Build: install the locked dependencies and the package, migrate and seed a SQLite
+# database into the image.
 FROM python:3.11-slim AS build
 WORKDIR /src
 ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
+# The dependencies strictly from the lock (hashes checked, nothing resolved), in a layer
+# of their own; then the package itself, built by the locked setuptools.
+COPY requirements.lock ./
+RUN python -m venv /opt/venv \
+    && /opt/venv/bin/pip install --require-hashes --no-deps -r requirements.lock
 COPY pyproject.toml README.md alembic.ini ./
 COPY api ./api
 COPY seed ./seed
 COPY migrations ./migrations
-RUN python -m venv /opt/venv && /opt/venv/bin/pip install .
+RUN /opt/venv/bin/pip install --no-deps --no-build-isolation .
 ENV DLE_DATABASE_URL=sqlite:////app/var/dle.sqlite3
 RUN mkdir -p /app/var && /opt/venv/bin/dle migrate && /opt/venv/bin/dle seed
 

@@ -1,7 +1,7 @@
 """TypeScript types generated from the live ``/openapi.json`` type-check a typed usage.
 
 ``openapi-typescript`` and ``typescript`` are pinned in ``tests/ts/package.json`` and
-installed by ``.ci/run`` (``npm ci``); ``tests/ts/usage.ts`` lists, gets and reads a
+installed by ``scripts/test`` (``npm ci``); ``tests/ts/usage.ts`` lists, gets and reads a
 trend through the generated types, and its ``@ts-expect-error`` lines prove that
 mistakes are caught.
 """
@@ -32,7 +32,7 @@ def test_generated_types_check_a_typed_usage(live: LiveServer) -> None:
     npx = shutil.which("npx")
     require(npx is not None, "npx (Node.js) is not installed")
     installed = (TS_DIR / "node_modules" / ".bin" / "tsc").exists()
-    require(installed, "run `npm ci` in tests/ts (.ci/run does)")
+    require(installed, "run `npm ci` in tests/ts (./scripts/test does)")
     assert npx is not None
     schema = TS_DIR / "tmp" / "schema.d.ts"
     schema.unlink(missing_ok=True)
