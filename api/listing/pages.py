@@ -54,8 +54,9 @@ def parse_sort(raw: str | None, allowed: Mapping[str, Sortable], default: str) -
     keys: list[SortKey] = []
     seen: set[str] = set()
     for part in (p.strip() for p in text.split(",")):
+        # One optional "-" and a field name: "+-x", "--x" or "- x" are not sort keys.
         descending = part.startswith("-")
-        name = part.lstrip("-+")
+        name = part[1:] if descending else part
         if name not in allowed:
             expected = ", ".join(sorted(allowed))
             raise InvalidParameterError(
