@@ -57,6 +57,7 @@ def _serve(args: argparse.Namespace) -> int:
         log_level=args.log_level,
         proxy_headers=True,
         access_log=not args.no_access_log,
+        server_header=False,  # no "server: uvicorn" banner
     )
     return 0
 

@@ -20,6 +20,7 @@ from api.http.examples import install_examples
 from api.http.params import reject_unknown_params
 from api.http.problems import install_error_handlers
 from api.http.response_cache.middleware import install_response_cache
+from api.http.security import SecurityHeadersMiddleware
 
 # Headers a browser client may read from a cross-origin response.
 EXPOSED_HEADERS = (
@@ -52,6 +53,8 @@ def install(app: FastAPI, settings: Settings) -> None:
     # Innermost first: the response cache, then the HTTP layer (ETag, gzip, CORS) around it.
     install_response_cache(app, settings)
     install_http_middleware(app, settings)
+    # Outermost: every response, CORS preflights and 304s included.
+    app.add_middleware(SecurityHeadersMiddleware)
     install_docs(app)
     install_examples(app)
 
