@@ -1,13 +1,15 @@
 """Engines and sessions.
 
 The serving engine is read-only: SQLite files are opened with ``mode=ro`` and
-``PRAGMA query_only``; PostgreSQL sessions start with
+``PRAGMA query_only``, under an authorizer that allows reads only
+(``read_only_authorizer``); PostgreSQL sessions start with
 ``default_transaction_read_only`` (and serve with a read-only role, see
 docs/deployment.md). Only the migration and seed commands build a writable engine.
 """
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated, Any
@@ -63,6 +65,35 @@ def postgres_connect_args(
     return connect_args
 
 
+# What a serving SQLite connection may do: read. Every other action (writes, schema
+# changes, ATTACH, which VACUUM INTO needs too, pragmas that set a value) is denied by
+# SQLite's authorizer, below PRAGMA query_only, which a statement could turn off.
+_READ_ACTIONS = frozenset(
+    {sqlite3.SQLITE_SELECT, sqlite3.SQLITE_READ, sqlite3.SQLITE_FUNCTION, sqlite3.SQLITE_RECURSIVE}
+)
+# Pragmas that only report: those whose argument names a table or index, and those read
+# without an argument.
+_SCHEMA_PRAGMAS = frozenset(
+    {"table_info", "table_xinfo", "index_list", "index_info", "index_xinfo", "foreign_key_list"}
+)
+_READ_PRAGMAS = frozenset({"data_version", "schema_version", "user_version", "query_only"})
+
+
+def read_only_authorizer(
+    action: int, arg1: str | None, arg2: str | None, _db: str | None, _source: str | None
+) -> int:
+    """``sqlite3.Connection.set_authorizer`` callback of a serving connection."""
+    if action in _READ_ACTIONS:
+        return sqlite3.SQLITE_OK
+    if action == sqlite3.SQLITE_TRANSACTION and arg1 in ("BEGIN", "COMMIT", "ROLLBACK"):
+        return sqlite3.SQLITE_OK
+    if action == sqlite3.SQLITE_PRAGMA and arg1 is not None:
+        name = arg1.lower()
+        if name in _SCHEMA_PRAGMAS or (name in _READ_PRAGMAS and arg2 is None):
+            return sqlite3.SQLITE_OK
+    return sqlite3.SQLITE_DENY
+
+
 def make_engine(
     url: str,
     *,
@@ -111,6 +142,8 @@ def _make_sqlite_engine(url: str, *, read_only: bool, connect_timeout: float) ->
         if read_only:
             cursor.execute("PRAGMA query_only = ON")
         cursor.close()
+        if read_only:
+            dbapi_connection.set_authorizer(read_only_authorizer)
         if read_only:
             # pysqlite never opens a transaction for SELECT, so each statement would read
             # whatever is committed at that moment; see _begin_snapshot.

@@ -10,7 +10,7 @@ import anyio.to_thread
 from sqlalchemy import Engine, create_engine
 
 from api.config import Settings
-from api.db.engine import is_sqlite, postgres_connect_args, sqlite_path
+from api.db.engine import is_sqlite, postgres_connect_args, read_only_authorizer, sqlite_path
 
 GENERATION_SQL = "SELECT data_version, loaded_at FROM data_release"
 
@@ -58,6 +58,7 @@ class SQLiteGenerationProbe:
                     isolation_level=None,
                     check_same_thread=False,
                 )
+                self._connection.set_authorizer(read_only_authorizer)
             return _token(self._connection.execute(GENERATION_SQL).fetchone())
         except sqlite3.Error:
             self.close()
