@@ -17,6 +17,7 @@ from api.config import Settings
 from api.http.conditional import CachePolicy, HttpCacheMiddleware
 from api.http.docs import install_docs
 from api.http.examples import install_examples
+from api.http.host import HostCheckMiddleware
 from api.http.params import reject_unknown_params
 from api.http.problems import install_error_handlers
 from api.http.response_cache.middleware import install_response_cache
@@ -53,7 +54,8 @@ def install(app: FastAPI, settings: Settings) -> None:
     # Innermost first: the response cache, then the HTTP layer (ETag, gzip, CORS) around it.
     install_response_cache(app, settings)
     install_http_middleware(app, settings)
-    # Outermost: every response, CORS preflights and 304s included.
+    app.add_middleware(HostCheckMiddleware)
+    # Outermost: every response, CORS preflights, 304s and refused hosts included.
     app.add_middleware(SecurityHeadersMiddleware)
     install_docs(app)
     install_examples(app)
