@@ -7,6 +7,7 @@ import re
 from typing import Any, get_args
 
 from fastapi import Request
+from fastapi._compat import ModelField
 from fastapi.dependencies.models import Dependant
 
 from api.errors import InvalidParameterError, UnprocessableError
@@ -30,11 +31,12 @@ _GRAMMARS: dict[type, tuple[re.Pattern[str], str, str]] = {
 _KNOWN_BY_ROUTE: dict[int, tuple[frozenset[str], dict[str, type]]] = {}
 
 
-def _query_names(dependant: Dependant) -> set[str]:
-    names = {param.alias for param in dependant.query_params}
+def _query_params(dependant: Dependant) -> list[ModelField]:
+    """The query parameters of a route, its dependencies' included."""
+    params = list(dependant.query_params)
     for sub in dependant.dependencies:
-        names |= _query_names(sub)
-    return names
+        params += _query_params(sub)
+    return params
 
 
 def _grammar_type(annotation: Any) -> type | None:
@@ -48,17 +50,6 @@ def _grammar_type(annotation: Any) -> type | None:
         if found is not None:
             return found
     return None
-
-
-def _typed_names(dependant: Dependant) -> dict[str, type]:
-    names: dict[str, type] = {}
-    for param in dependant.query_params:
-        kind = _grammar_type(param.field_info.annotation)
-        if kind is not None:
-            names[param.alias] = kind
-    for sub in dependant.dependencies:
-        names |= _typed_names(sub)
-    return names
 
 
 def _nul(loc: list[str | int]) -> UnprocessableError:
@@ -77,7 +68,12 @@ def reject_unknown_params(request: Request) -> None:
         return
     known = _KNOWN_BY_ROUTE.get(id(route))
     if known is None:
-        known = (frozenset(_query_names(dependant)), _typed_names(dependant))
+        params = _query_params(dependant)
+        typed_params = ((p.alias, _grammar_type(p.field_info.annotation)) for p in params)
+        known = (
+            frozenset(p.alias for p in params),
+            {alias: kind for alias, kind in typed_params if kind is not None},
+        )
         _KNOWN_BY_ROUTE[id(route)] = known
     allowed, typed = known
     for name, value in request.path_params.items():
