@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import re
 
-from starlette.responses import JSONResponse
+from starlette.requests import Request
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from api.errors import PROBLEM_JSON, Problem
+from api.http.problems import problem_response
 
 _LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
 _HOST = re.compile(rf"(?:{_LABEL}(?:\.{_LABEL})*\.?|\[[0-9A-Fa-f:.]+\])(?::[0-9]{{1,5}})?")
@@ -43,14 +43,8 @@ class HostCheckMiddleware:
         if scope["type"] == "http":
             problem = host_problem(scope)
             if problem is not None:
-                body = Problem(
-                    title="Bad Request", status=400, detail=problem, instance=scope["path"]
-                )
-                response = JSONResponse(
-                    body.model_dump(exclude_none=True),
-                    status_code=400,
-                    media_type=PROBLEM_JSON,
-                    headers={"cache-control": "no-store"},
+                response = problem_response(
+                    Request(scope), 400, detail=problem, headers={"cache-control": "no-store"}
                 )
                 await response(scope, receive, send)
                 return
