@@ -10,6 +10,7 @@ from fastapi import FastAPI
 from api import __version__
 from api.config import Settings, get_settings
 from api.db.engine import make_engine
+from api.db.roles import check_role_at_start, refuse_writable_role
 from api.http.install import install
 from api.listing.query import COUNTS
 from api.resources.eras import routes as eras
@@ -53,6 +54,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             connect_timeout=settings.db_connect_timeout_seconds,
             statement_timeout_ms=settings.db_statement_timeout_ms,
         )
+        if not settings.allow_writable_role:
+            refuse_writable_role(engine)
+            try:
+                check_role_at_start(engine)
+            except Exception:
+                engine.dispose()
+                raise
         app.state.engine = engine
         try:
             yield

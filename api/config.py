@@ -40,6 +40,10 @@ class Settings(BaseSettings):
         ge=0,
         description="Totals of list queries remembered per data version; 0 turns it off.",
     )
+    allow_writable_role: bool = Field(
+        default=False,
+        description="Serve PostgreSQL as a role that can write (development and tests only).",
+    )
     db_connect_timeout_seconds: float = Field(default=3.0, gt=0)
     db_statement_timeout_ms: int = Field(default=10_000, ge=0)
     seed_dir: Path = Field(default=PROJECT_ROOT / "seed" / "data")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,6 +17,11 @@ from seed.loader import load_seed
 from tests.backends import fresh_database
 
 warnings.filterwarnings("ignore", message=".*httpx2.*")
+
+# The suite creates its PostgreSQL databases, and serves them, as the test server's
+# superuser. The server's refusal of a serving role that can write (api/db/roles.py) is
+# tested on its own, with this turned off, in tests/db/test_postgres_roles.py.
+os.environ["DLE_ALLOW_WRITABLE_ROLE"] = "true"
 
 from fastapi.testclient import TestClient  # noqa: E402
 

@@ -6,6 +6,7 @@ Applied to a fresh database on the test server, with role names unique to the te
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import uuid
@@ -19,6 +20,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
 from api.db.migrate import upgrade
+from api.db.roles import WritableRoleError
 from seed.loader import load_seed
 from tests.backends import fresh_database, postgres_server_url, require
 from tests.conftest import SAMPLE_DIR, make_client
@@ -126,7 +128,7 @@ def test_owner_migrates_and_seeds_reader_serves(roles: RoleSetup) -> None:
         assert set(owners) == {roles.owner}
     admin.dispose()
 
-    with make_client(roles.reader_url) as client:
+    with make_client(roles.reader_url, allow_writable_role=False) as client:
         ready = client.get("/ready")
         assert ready.status_code == 200, ready.text
         assert ready.json()["models"] == 10
@@ -209,3 +211,46 @@ def test_only_granted_roles_may_connect(roles: RoleSetup) -> None:
             connection.execute(text(f'DROP ROLE IF EXISTS "{stranger}"'))
             connection.commit()
         admin.dispose()
+
+
+@pytest.mark.parametrize("who", ["owner", "superuser"])
+def test_server_refuses_to_start_as_a_role_that_can_write(roles: RoleSetup, who: str) -> None:
+    upgrade(roles.owner_url)
+    load_seed(roles.owner_url, SAMPLE_DIR)
+    url = roles.owner_url if who == "owner" else roles.admin_url
+    with pytest.raises(WritableRoleError) as caught, make_client(url, allow_writable_role=False):
+        pass
+    message = str(caught.value)
+    if who == "owner":
+        assert roles.owner in message
+        assert re.search(r"may INSERT on \d+ tables \(", message)
+    else:
+        assert "is a superuser" in message
+    assert "scripts/pg-roles.sql" in message
+
+
+def test_a_privilege_granted_later_is_refused_on_the_next_connection(roles: RoleSetup) -> None:
+    upgrade(roles.owner_url)
+    load_seed(roles.owner_url, SAMPLE_DIR)
+    with make_client(roles.reader_url, allow_writable_role=False) as client:
+        assert client.get("/v1/models", params={"limit": 1}).status_code == 200
+        owner = create_engine(roles.owner_url)
+        with owner.begin() as connection:
+            connection.execute(text(f'GRANT INSERT ON ml_model TO "{roles.reader}"'))
+        owner.dispose()
+        client.app.state.engine.dispose()  # type: ignore[attr-defined]  # new connections
+
+        refused = client.get("/v1/models", params={"limit": 2})  # not a cached answer
+        assert refused.status_code == 503
+        assert refused.headers["content-type"] == "application/problem+json"
+        assert "may INSERT on table ml_model" in refused.json()["detail"]
+        ready = client.get("/ready")
+        assert ready.status_code == 503
+        assert roles.reader in ready.json()["detail"]
+
+
+def test_writable_roles_may_be_allowed_explicitly(roles: RoleSetup) -> None:
+    upgrade(roles.owner_url)
+    load_seed(roles.owner_url, SAMPLE_DIR)
+    with make_client(roles.owner_url, allow_writable_role=True) as client:
+        assert client.get("/ready").status_code == 200
