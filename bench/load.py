@@ -271,7 +271,8 @@ def run_one(
     with log.open("w") as handle:
         server = subprocess.Popen(
             command,
-            env={**os.environ, "DLE_DATABASE_URL": url},
+            # The benchmark's PostgreSQL databases belong to the server's superuser.
+            env={**os.environ, "DLE_DATABASE_URL": url, "DLE_ALLOW_WRITABLE_ROLE": "true"},
             cwd=ROOT,
             stdout=handle,
             stderr=subprocess.STDOUT,

@@ -108,7 +108,8 @@ def measure(
 ) -> Result:
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    env = {**os.environ, "DLE_DATABASE_URL": url}
+    # The benchmark's PostgreSQL databases belong to the server's superuser.
+    env = {**os.environ, "DLE_DATABASE_URL": url, "DLE_ALLOW_WRITABLE_ROLE": "true"}
     if not cache:
         env["DLE_CACHE_MAX_ENTRIES"] = "0"
     command = [str(Path(sys.executable).with_name("dle")), "serve", "--port", str(port)]
