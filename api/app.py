@@ -9,6 +9,7 @@ from fastapi import FastAPI
 
 from api import __version__
 from api.config import Settings, get_settings
+from api.db.budget import bound_sqlite_statements
 from api.db.engine import make_engine
 from api.db.roles import check_role_at_start, refuse_writable_role
 from api.http.install import install
@@ -54,6 +55,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             connect_timeout=settings.db_connect_timeout_seconds,
             statement_timeout_ms=settings.db_statement_timeout_ms,
         )
+        bound_sqlite_statements(engine, settings.db_statement_timeout_ms)
         if not settings.allow_writable_role:
             refuse_writable_role(engine)
             try:
