@@ -96,6 +96,7 @@ def fixed_mix(client: httpx.Client) -> list[Template]:
 def busting_mix() -> list[Template]:
     """The same kinds of requests, each with random valid numbers: cache misses."""
     years = (1950, 2019)
+    trend_years = (1950, 2012)  # enough models after the start for every metric's fit
     months = (1, 12)
     mix = [
         Template("/v1/models?limit=%d&min_parameters=%d", 6, ((1, 500), (1, 10**11))),
@@ -113,9 +114,11 @@ def busting_mix() -> list[Template]:
     ]
     for metric in METRICS:
         for view in ("", "/eras", "/records", "/yearly", "/breakpoint"):
-            mix.append(Template(f"/v1/trends/{metric}{view}?start=%d-%02d-01", 1, (years, months)))
+            mix.append(
+                Template(f"/v1/trends/{metric}{view}?start=%d-%02d-01", 1, (trend_years, months))
+            )
         mix.append(
-            Template(f"/v1/trends/{metric}/compare?split=%d-%02d-01", 1, ((1990, 2019), months))
+            Template(f"/v1/trends/{metric}/compare?split=%d-%02d-01", 1, ((2014, 2019), months))
         )
     return mix
 
