@@ -45,19 +45,16 @@ def _seed(args: argparse.Namespace) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    import uvicorn
+    from api.config import get_settings
+    from api.server.run import serve
 
-    uvicorn.run(
-        "api.app:app",
+    serve(
+        get_settings(),
         host=args.host,
         port=args.port,
         workers=args.workers,
-        loop="uvloop",
-        http="httptools",
         log_level=args.log_level,
-        proxy_headers=True,
         access_log=not args.no_access_log,
-        server_header=False,  # no "server: uvicorn" banner
     )
     return 0
 

@@ -46,6 +46,37 @@ class Settings(BaseSettings):
     )
     db_connect_timeout_seconds: float = Field(default=3.0, gt=0)
     db_statement_timeout_ms: int = Field(default=10_000, ge=0)
+    # The server edge of `dle serve` (api/server/; docs/deployment.md, "Limits").
+    max_request_line_bytes: int = Field(
+        default=8192,
+        ge=256,
+        description="Longest request line (method, target, version); longer ones get a 414.",
+    )
+    max_header_bytes: int = Field(
+        default=32 * 1024,
+        ge=1024,
+        description="Largest header section of a request; larger ones get a 431.",
+    )
+    header_timeout_seconds: float = Field(
+        default=10.0,
+        gt=0,
+        le=60,
+        description="Time a client has to send a request head in full; then a 408.",
+    )
+    max_connections: int = Field(
+        default=512,
+        ge=1,
+        description="Connections (or requests in progress) per worker before 503s.",
+    )
+    backlog: int = Field(
+        default=1024, ge=1, description="Connections the kernel queues before they are accepted."
+    )
+    keep_alive_timeout_seconds: int = Field(
+        default=5,
+        ge=1,
+        description="An idle kept-alive connection is closed after this long (keep it above"
+        " the proxy's upstream keepalive_timeout).",
+    )
     seed_dir: Path = Field(default=PROJECT_ROOT / "seed" / "data")
 
 

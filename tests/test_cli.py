@@ -58,6 +58,29 @@ def test_serve_arguments() -> None:
     assert (args.host, args.port, args.workers) == ("0.0.0.0", 9000, 2)
 
 
+def test_serve_runs_uvicorn_with_the_edge_protocol_and_the_settings(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import uvicorn
+
+    from api.server.protocol import EdgeProtocol
+
+    calls: list[tuple[tuple[object, ...], dict[str, object]]] = []
+    monkeypatch.setattr(uvicorn, "run", lambda *a, **k: calls.append((a, k)))
+    monkeypatch.setenv("DLE_MAX_CONNECTIONS", "77")
+    monkeypatch.setenv("DLE_BACKLOG", "99")
+    get_settings.cache_clear()
+    try:
+        assert main(["serve", "--port", "9000", "--workers", "2", "--no-access-log"]) == 0
+    finally:
+        get_settings.cache_clear()
+    [(args, options)] = calls
+    assert args == ("api.app:app",)
+    assert options["http"] is EdgeProtocol
+    assert (options["port"], options["workers"], options["access_log"]) == (9000, 2, False)
+    assert (options["limit_concurrency"], options["backlog"]) == (77, 99)
+
+
 def test_seed_blocked_by_a_reader_fails_cleanly(
     database: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -6,6 +6,7 @@ defaults, so the URLs, passwords and names of the services can be compared.
 
 from __future__ import annotations
 
+import json
 import re
 import shlex
 from pathlib import Path
@@ -19,6 +20,7 @@ from api.cli import build_parser
 
 ROOT = Path(__file__).resolve().parent.parent
 COMPOSE = ROOT / "compose.yaml"
+DOCKERFILE = ROOT / "Dockerfile"
 ROLES_SQL = ROOT / "scripts" / "pg-roles.sql"
 PG_DATA = "/var/lib/postgresql/data"
 
@@ -187,3 +189,15 @@ def test_every_referenced_host_file_exists(compose: dict[str, Any]) -> None:
                 assert (ROOT / source).exists(), f"{name}: {source} is missing"
         if "build" in service:
             assert (ROOT / service["build"]["context"]).is_dir()
+
+
+def test_the_image_serves_through_dle_serve() -> None:
+    """The image's CMD is ``dle serve``, so it gets the head caps and timeouts of api/server."""
+    lines = DOCKERFILE.read_text(encoding="utf-8").splitlines()
+    [cmd] = [line for line in lines if line.startswith("CMD ")]
+    argv = json.loads(cmd.removeprefix("CMD "))
+    assert argv[0] == "dle"
+    args = build_parser().parse_args(argv[1:])
+    assert args.command == "serve"
+    assert args.host == "0.0.0.0"
+    assert f"EXPOSE {args.port}" in lines
