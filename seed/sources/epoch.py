@@ -15,7 +15,13 @@ from seed import cells
 from seed.errors import AmbiguousCellError, CellError, SeedIssue
 from seed.slugs import assign_unique_slugs
 from seed.sources.csv_rows import Cell, CsvSyntaxError, read_rows
-from seed.sources.text import SourceText, describe_character, read_source_text, refused_character
+from seed.sources.text import (
+    SourceText,
+    column_length,
+    describe_character,
+    read_source_text,
+    refused_character,
+)
 
 FILE_NAME = "epoch_notable_ai_models.csv"
 SOURCE_KEY = "epoch-notable-ai-models"
@@ -149,21 +155,15 @@ class ModelRecord(Protocol):
     def unparsed_values(self) -> list[UnparsedValue]: ...
 
 
-def _length(table: Any, name: str) -> int | None:
-    column = table.__table__.columns.get(name)
-    length = getattr(column.type, "length", None) if column is not None else None
-    return length if isinstance(length, int) else None
-
-
 # A text column without a length is free text (see seed/sources/text.py for what it may hold).
 _FREE_TEXT = frozenset(
     column.field
     for column in SCALAR_COLUMNS
-    if column.parse is cells.parse_text and _length(MLModel, column.field) is None
+    if column.parse is cells.parse_text and column_length(MLModel, column.field) is None
 )
-_MAX_LENGTH = {column.field: _length(MLModel, column.field) for column in SCALAR_COLUMNS}
-_MAX_TERM_LENGTH = _length(Organization, "name")  # every term table is a TermBase
-_MAX_TERM_SLUG_LENGTH = _length(Organization, "slug")
+_MAX_LENGTH = {column.field: column_length(MLModel, column.field) for column in SCALAR_COLUMNS}
+_MAX_TERM_LENGTH = column_length(Organization, "name")  # every term table is a TermBase
+_MAX_TERM_SLUG_LENGTH = column_length(Organization, "slug")
 _Where = tuple[int, int]  # (line, character) of a cell
 
 

@@ -19,6 +19,7 @@ import codecs
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from seed.errors import SeedIssue
 
@@ -75,3 +76,10 @@ def refused_character(text: str, *, free_text: bool) -> int | None:
 def describe_character(char: str) -> str:
     """'control character U+0000' for the refusal message."""
     return f"control character U+{ord(char):04X} is not allowed here"
+
+
+def column_length(table: Any, name: str) -> int | None:
+    """The declared length of a table's string column; None when unbounded."""
+    column = table.__table__.columns.get(name)
+    length = getattr(column.type, "length", None) if column is not None else None
+    return length if isinstance(length, int) else None
