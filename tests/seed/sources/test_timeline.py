@@ -184,3 +184,11 @@ def test_invalid_toml_is_located(tmp_path: Path) -> None:
     text = sample_text().replace('category = "competition"', "category = competition", 1)
     _, issues = read_sample_milestones(tmp_path, text)
     assert [(i.line, i.char) for i in issues] == [where(text, "competition")]
+
+
+def test_latin1_byte_in_a_toml_file_is_located(tmp_path: Path) -> None:
+    data = sample_text().encode("utf-8").replace(b'title = "AlexNet', b'title = "Alex\xe9Net', 1)
+    _, issues = read_sample_milestones(tmp_path, data)
+    line, char = where(sample_text(), 'title = "AlexNet')
+    assert [(i.line, i.char) for i in issues] == [(line, char + len('title = "Alex'))]
+    assert "0xe9" in issues[0].reason
