@@ -201,7 +201,7 @@ def read_epoch_csv(path: Path) -> tuple[list[ModelRecord], list[SeedIssue]]:
     _check_names(path.name, records, names, issues)
     for column in LIST_COLUMNS:
         _check_term_slugs(path.name, column.source, terms[column.field], issues)
-    return records, issues
+    return records, sorted(issues, key=lambda issue: (issue.line or 0, issue.char or 0))
 
 
 def _parse_row(

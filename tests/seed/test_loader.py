@@ -175,11 +175,11 @@ def _malformed_seed(tmp_path: Path) -> Path:
 
 MALFORMED_REFUSALS = [
     "epoch_notable_ai_models.csv:7:1: [Model]: 339 characters, longer than the limit of 300",
+    "epoch_notable_ai_models.csv:12:1: [Model]: the name's slug has 250 characters, longer than "
+    "the limit of 200 (GET /v1/models/{slug}): shorten the name",
     "epoch_notable_ai_models.csv:21:5: [Model]: control character U+0000 is not allowed here",
     "epoch_notable_ai_models.csv:57:1: [Model]: duplicate model name 'gpt-3 175b (davinci)' "
     "(first at line 38 as 'GPT-3 175B (davinci)'; case is ignored)",
-    "epoch_notable_ai_models.csv:12:1: [Model]: the name's slug has 250 characters, longer than "
-    "the limit of 200 (GET /v1/models/{slug}): shorten the name",
     "milestones.toml:24:9: [title]: control character U+0000 is not allowed here",
     "milestones.toml:32:100: [facts.gpus]: Input should be a finite number",
     "milestones.toml:68:61: [facts.dataset_gb]: integer outside the 64-bit range of TOML "
