@@ -16,6 +16,7 @@ from api.tables import (
     MAX_MILESTONE_SLUG_LENGTH,
     Era,
     EraReference,
+    Milestone,
     MilestoneCategory,
     MilestoneFact,
     MilestoneOrganization,
@@ -103,7 +104,7 @@ class MilestoneRecord(BaseModel):
     slug: str = Field(pattern=SLUG, max_length=MAX_MILESTONE_SLUG_LENGTH)
     date: dt.date
     date_precision: Literal["year", "month", "day"]
-    title: str = Field(min_length=1, max_length=300)
+    title: str = Field(min_length=1, max_length=column_length(Milestone, "title"))
     summary: str = Field(min_length=1)
     category: MilestoneCategory
     tags: list[TagText] = Field(default_factory=list)
