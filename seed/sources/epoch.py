@@ -161,8 +161,11 @@ _FREE_TEXT = frozenset(
     for column in SCALAR_COLUMNS
     if column.parse is cells.parse_text and column_length(MLModel, column.field) is None
 )
-_MAX_LENGTH = {column.field: column_length(MLModel, column.field) for column in SCALAR_COLUMNS}
 _MAX_TERM_LENGTH = column_length(Organization, "name")  # every term table is a TermBase
+# The longest string a field (or each item of a list field) may hold.
+_MAX_LENGTH = {column.field: column_length(MLModel, column.field) for column in SCALAR_COLUMNS} | {
+    column.field: _MAX_TERM_LENGTH for column in LIST_COLUMNS
+}
 _MAX_TERM_SLUG_LENGTH = column_length(Organization, "slug")
 _Where = tuple[int, int]  # (line, character) of a cell
 
@@ -253,17 +256,19 @@ class _CharacterError(CellError):
 
 
 def _parse_cell(column: Column, cell: Cell, text: SourceText) -> Any:
-    # Only what is kept counts: the cell's text between its quotes, trimmed.
-    quote = 1 if text.content.startswith('"', cell.start) else 0
-    inner = text.content[cell.start + quote : cell.end - quote]
-    lead = len(inner) - len(inner.lstrip())
-    kept = inner[lead:].rstrip()
-    refused = refused_character(kept, free_text=column.field in _FREE_TEXT)
-    if refused is not None:
-        offset = cell.start + quote + lead + refused
-        raise _CharacterError(offset, describe_character(kept[refused]))
+    free_text = column.field in _FREE_TEXT
+    if refused_character(cell.value, free_text=free_text) is not None:
+        # Only what is kept counts: the cell's text between its quotes, trimmed.
+        quote = 1 if text.content.startswith('"', cell.start) else 0
+        inner = text.content[cell.start + quote : cell.end - quote]
+        lead = len(inner) - len(inner.lstrip())
+        kept = inner[lead:].rstrip()
+        refused = refused_character(kept, free_text=free_text)
+        if refused is not None:
+            offset = cell.start + quote + lead + refused
+            raise _CharacterError(offset, describe_character(kept[refused]))
     value = column.parse(cell.value)
-    limit = _MAX_TERM_LENGTH if column in LIST_COLUMNS else _MAX_LENGTH.get(column.field)
+    limit = _MAX_LENGTH[column.field]
     for item in value if isinstance(value, list) else [value]:
         if limit is not None and isinstance(item, str) and len(item) > limit:
             raise CellError(f"{len(item)} characters, longer than the limit of {limit}")
