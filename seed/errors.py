@@ -7,20 +7,27 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class SeedIssue:
-    """One problem in a seed file, located by file, line and column."""
+    """One problem in a seed file: its file, line, field and reason.
+
+    ``column`` names the field (a CSV column, a TOML key path); ``char`` is the
+    1-based character position in the line where the problem is, when known.
+    Printed as ``file:line:char: [field]: reason``, the form editors jump to.
+    """
 
     file: str
     line: int | None
     column: str | None
     reason: str
+    char: int | None = None
 
     def __str__(self) -> str:
         where = self.file
         if self.line is not None:
             where += f":{self.line}"
-        if self.column:
-            where += f" [{self.column}]"
-        return f"{where}: {self.reason}"
+            if self.char is not None:
+                where += f":{self.char}"
+        field = f" [{self.column}]:" if self.column else ""
+        return f"{where}:{field} {self.reason}"
 
 
 class SeedError(Exception):

@@ -51,6 +51,27 @@ def test_refused_seed_exits_non_zero_with_location(
     assert "[Publication date]" in err
 
 
+def test_refusal_lists_file_line_character_and_reason_without_traceback(
+    database: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    seed_dir = tmp_path / "seed"
+    shutil.copytree(SAMPLE_DIR, seed_dir)
+    csv_path = seed_dir / "epoch_notable_ai_models.csv"
+    text = csv_path.read_text(encoding="utf-8")
+    cells = "AlexNet,University of Toronto,"
+    csv_path.write_text(text.replace(cells, cells.replace(" of", "\x00of"), 1), encoding="utf-8")
+    offset = text.index(cells) + len("AlexNet,University")
+    line, char = text.count("\n", 0, offset) + 1, offset - text.rfind("\n", 0, offset)
+    assert main(["migrate"]) == 0
+    assert main(["seed", "--seed-dir", str(seed_dir)]) == 1
+    captured = capsys.readouterr()
+    assert "Traceback" not in captured.out + captured.err
+    assert (
+        f"  epoch_notable_ai_models.csv:{line}:{char}: [Organization]: control character U+0000"
+        in captured.err.splitlines()[2]
+    )
+
+
 def test_serve_arguments() -> None:
     args = build_parser().parse_args(
         ["serve", "--host", "0.0.0.0", "--port", "9000", "--workers", "2"]

@@ -3,6 +3,8 @@
 from api.tables.base import metadata
 from api.tables.data_source import DataRelease, DataSource
 from api.tables.milestone import (
+    MAX_ERA_SLUG_LENGTH,
+    MAX_MILESTONE_SLUG_LENGTH,
     MILESTONE_CATEGORIES,
     Era,
     EraReference,
@@ -15,7 +17,7 @@ from api.tables.milestone import (
     MilestoneReference,
     MilestoneTag,
 )
-from api.tables.ml_model import MLModel, MLModelUnparsedValue
+from api.tables.ml_model import MAX_SLUG_LENGTH, MLModel, MLModelUnparsedValue
 from api.tables.vocabulary import (
     MULTI_VALUED_BY_FIELD,
     MULTI_VALUED_FIELDS,
@@ -31,6 +33,9 @@ from api.tables.vocabulary import (
 )
 
 __all__ = [
+    "MAX_ERA_SLUG_LENGTH",
+    "MAX_MILESTONE_SLUG_LENGTH",
+    "MAX_SLUG_LENGTH",
     "MILESTONE_CATEGORIES",
     "MULTI_VALUED_BY_FIELD",
     "MULTI_VALUED_FIELDS",

@@ -24,6 +24,11 @@ MilestoneCategory = Literal[
 ]
 MILESTONE_CATEGORIES: tuple[str, ...] = get_args(MilestoneCategory)
 
+# The longest slugs: the columns' lengths and the limits of ``/v1/eras/{slug}`` and
+# ``/v1/milestones/{slug}``, so every seeded era and milestone is reachable.
+MAX_ERA_SLUG_LENGTH = 100
+MAX_MILESTONE_SLUG_LENGTH = 200
+
 
 class Era(SQLModel, table=True):
     """A named period of deep learning; boundaries are data, with their source."""
@@ -31,7 +36,7 @@ class Era(SQLModel, table=True):
     __tablename__ = "era"
 
     id: int | None = Field(default=None, primary_key=True)
-    slug: str = Field(unique=True, max_length=100)
+    slug: str = Field(unique=True, max_length=MAX_ERA_SLUG_LENGTH)
     name: str = Field(max_length=200)
     start_date: dt.date = Field(index=True)
     end_date: dt.date | None = None
@@ -45,7 +50,7 @@ class Milestone(SQLModel, table=True):
     __tablename__ = "milestone"
 
     id: int | None = Field(default=None, primary_key=True)
-    slug: str = Field(unique=True, max_length=200)
+    slug: str = Field(unique=True, max_length=MAX_MILESTONE_SLUG_LENGTH)
     date: dt.date = Field(index=True)
     date_precision: str = Field(max_length=10)
     title: str = Field(max_length=300)

@@ -12,6 +12,10 @@ from api.tables.base import metadata
 
 assert metadata is SQLModel.metadata
 
+# The longest slug a model can have: the column's length and the limit of the
+# ``/v1/models/{slug}`` route, so every seeded model is reachable by its slug.
+MAX_SLUG_LENGTH = 200
+
 
 def _unit(unit: str | None) -> dict[str, Any] | None:
     # ``x-unit`` reaches the OpenAPI document and /v1/meta's field dictionary.
@@ -56,7 +60,7 @@ class MLModel(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     slug: str = Field(
         unique=True,
-        max_length=200,
+        max_length=MAX_SLUG_LENGTH,
         description="Stable, URL-safe identifier.",
         schema_extra={"examples": ["gpt-3-175b-davinci"]},
     )

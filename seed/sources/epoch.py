@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -11,9 +10,18 @@ from typing import Any, Protocol, cast
 
 from pydantic import BaseModel, ConfigDict, create_model
 
-from api.tables import MULTI_VALUED_FIELDS, MLModel
+from api.tables import MAX_SLUG_LENGTH, MULTI_VALUED_FIELDS, MLModel, Organization
 from seed import cells
 from seed.errors import AmbiguousCellError, CellError, SeedIssue
+from seed.slugs import assign_unique_slugs
+from seed.sources.csv_rows import Cell, CsvSyntaxError, read_rows
+from seed.sources.text import (
+    SourceText,
+    column_length,
+    describe_character,
+    read_source_text,
+    refused_character,
+)
 
 FILE_NAME = "epoch_notable_ai_models.csv"
 SOURCE_KEY = "epoch-notable-ai-models"
@@ -147,67 +155,158 @@ class ModelRecord(Protocol):
     def unparsed_values(self) -> list[UnparsedValue]: ...
 
 
+# A text column without a length is free text (see seed/sources/text.py for what it may hold).
+_FREE_TEXT = frozenset(
+    column.field
+    for column in SCALAR_COLUMNS
+    if column.parse is cells.parse_text and column_length(MLModel, column.field) is None
+)
+_MAX_TERM_LENGTH = column_length(Organization, "name")  # every term table is a TermBase
+# The longest string a field (or each item of a list field) may hold.
+_MAX_LENGTH = {column.field: column_length(MLModel, column.field) for column in SCALAR_COLUMNS} | {
+    column.field: _MAX_TERM_LENGTH for column in LIST_COLUMNS
+}
+_MAX_TERM_SLUG_LENGTH = column_length(Organization, "slug")
+_Where = tuple[int, int]  # (line, character) of a cell
+
+
 def read_epoch_csv(path: Path) -> tuple[list[ModelRecord], list[SeedIssue]]:
     """Parse and validate every row; return the records and every problem found."""
+    text, unreadable = read_source_text(path)
+    if text is None:
+        return [], [unreadable] if unreadable else []
+    try:
+        rows = list(read_rows(text.content))
+    except CsvSyntaxError as exc:
+        return [], [text.issue(exc.offset, None, f"unreadable CSV: {exc.reason}")]
+    header = [cell.value for cell in rows[0]] if rows else []
+    missing = sorted(EXPECTED_HEADER - set(header))
+    unknown = sorted(set(header) - EXPECTED_HEADER)
+    if missing or unknown or len(set(header)) != len(header):
+        reason = f"header mismatch: missing {missing}, unexpected {unknown}"
+        if not (missing or unknown):
+            reason = "header mismatch: a column name repeats"
+        return [], [SeedIssue(path.name, 1, None, reason, 1)]
+    index = {name: position for position, name in enumerate(header)}
     issues: list[SeedIssue] = []
     records: list[ModelRecord] = []
-    file_name = path.name
-    with path.open(newline="", encoding="utf-8") as handle:
-        reader = csv.DictReader(handle, strict=True)
-        header = set(reader.fieldnames or ())
-        missing = sorted(EXPECTED_HEADER - header)
-        unknown = sorted(header - EXPECTED_HEADER)
-        if missing or unknown:
-            reason = f"header mismatch: missing {missing}, unexpected {unknown}"
-            return [], [SeedIssue(file_name, 1, None, reason)]
-        row_start = reader.line_num + 1
-        try:
-            for row in reader:
-                record = _parse_row(row, row_start, file_name, issues)
-                if record is not None:
-                    records.append(record)
-                row_start = reader.line_num + 1
-        except (csv.Error, UnicodeDecodeError) as exc:
-            issues.append(SeedIssue(file_name, reader.line_num, None, f"unreadable CSV: {exc}"))
-    seen: dict[str, int] = {}
-    for record in records:
-        if record.name in seen:
-            reason = f"duplicate model name {record.name!r} (first at line {seen[record.name]})"
-            issues.append(SeedIssue(file_name, record.source_line, "Model", reason))
-        seen.setdefault(record.name, record.source_line)
-    return records, issues
+    names: dict[str, _Where] = {}
+    terms: dict[str, dict[str, _Where]] = {column.field: {} for column in LIST_COLUMNS}
+    for row in rows[1:]:
+        record = _parse_row(row, index, text, issues)
+        if record is not None:
+            records.append(record)
+            names[record.name] = text.position(row[index["Model"]].start)
+            for column in LIST_COLUMNS:
+                where = text.position(row[index[column.source]].start)
+                for term in getattr(record, column.field):
+                    terms[column.field].setdefault(term, where)
+    _check_names(path.name, records, names, issues)
+    for column in LIST_COLUMNS:
+        _check_term_slugs(path.name, column.source, terms[column.field], issues)
+    return records, sorted(issues, key=lambda issue: (issue.line or 0, issue.char or 0))
 
 
 def _parse_row(
-    row: dict[str | Any, Any], line: int, file_name: str, issues: list[SeedIssue]
+    row: list[Cell], index: dict[str, int], text: SourceText, issues: list[SeedIssue]
 ) -> ModelRecord | None:
-    if None in row:
-        issues.append(SeedIssue(file_name, line, None, "more cells than header columns"))
+    line = text.position(row[0].start)[0]
+    if len(row) > len(index):
+        issues.append(text.issue(row[len(index)].start, None, "more cells than header columns"))
         return None
     values: dict[str, Any] = {"source_line": line, "unparsed_values": []}
     ok = True
     for column in ALL_COLUMNS:
-        cell = row.get(column.source)
-        if cell is None:
-            issues.append(SeedIssue(file_name, line, column.source, "missing cell"))
+        position = index[column.source]
+        if position >= len(row):
+            issues.append(text.issue(row[-1].end, column.source, "missing cell"))
             ok = False
             continue
+        cell = row[position]
         try:
-            values[column.field] = column.parse(cell)
+            values[column.field] = _parse_cell(column, cell, text)
         except AmbiguousCellError as exc:
             values[column.field] = None
             values["unparsed_values"].append(
                 UnparsedValue(
                     field=column.field,
                     source_column=column.source,
-                    source_text=cell.strip(),
+                    source_text=cell.value.strip(),
                     reason=str(exc),
                 )
             )
+        except _CharacterError as exc:
+            issues.append(text.issue(exc.offset, column.source, str(exc)))
+            ok = False
         except CellError as exc:
-            issues.append(SeedIssue(file_name, line, column.source, str(exc)))
+            issues.append(text.issue(cell.start, column.source, str(exc)))
             ok = False
     if ok and values["name"] is None:
-        issues.append(SeedIssue(file_name, line, "Model", "model name is required"))
+        issues.append(text.issue(row[index["Model"]].start, "Model", "model name is required"))
         ok = False
     return cast(ModelRecord, EpochModelRecord(**values)) if ok else None
+
+
+class _CharacterError(CellError):
+    """A refused cell whose problem is at ``offset`` of the file's text, not its start."""
+
+    def __init__(self, offset: int, reason: str) -> None:
+        super().__init__(reason)
+        self.offset = offset
+
+
+def _parse_cell(column: Column, cell: Cell, text: SourceText) -> Any:
+    free_text = column.field in _FREE_TEXT
+    if refused_character(cell.value, free_text=free_text) is not None:
+        # Only what is kept counts: the cell's text between its quotes, trimmed.
+        quote = 1 if text.content.startswith('"', cell.start) else 0
+        inner = text.content[cell.start + quote : cell.end - quote]
+        lead = len(inner) - len(inner.lstrip())
+        kept = inner[lead:].rstrip()
+        refused = refused_character(kept, free_text=free_text)
+        if refused is not None:
+            offset = cell.start + quote + lead + refused
+            raise _CharacterError(offset, describe_character(kept[refused]))
+    value = column.parse(cell.value)
+    limit = _MAX_LENGTH[column.field]
+    for item in value if isinstance(value, list) else [value]:
+        if limit is not None and isinstance(item, str) and len(item) > limit:
+            raise CellError(f"{len(item)} characters, longer than the limit of {limit}")
+    return value
+
+
+def _check_names(
+    file: str, records: list[ModelRecord], names: dict[str, _Where], issues: list[SeedIssue]
+) -> None:
+    """Names unique ignoring case; slugs within the model route's limit."""
+    seen: dict[str, ModelRecord] = {}
+    for record in records:
+        first = seen.setdefault(record.name.casefold(), record)
+        if first is not record:
+            line, char = names[record.name]
+            same = "" if first.name == record.name else f" as {first.name!r}; case is ignored"
+            reason = (
+                f"duplicate model name {record.name!r} (first at line {first.source_line}{same})"
+            )
+            issues.append(SeedIssue(file, line, "Model", reason, char))
+    slugs = assign_unique_slugs((r.name, r.publication_date.isoformat()) for r in records)
+    for name, slug in slugs.items():
+        if len(slug) > MAX_SLUG_LENGTH:
+            line, char = names[name]
+            reason = (
+                f"the name's slug has {len(slug)} characters, longer than the limit of "
+                f"{MAX_SLUG_LENGTH} (GET /v1/models/{{slug}}): shorten the name"
+            )
+            issues.append(SeedIssue(file, line, "Model", reason, char))
+
+
+def _check_term_slugs(
+    file: str, source: str, terms: dict[str, _Where], issues: list[SeedIssue]
+) -> None:
+    if _MAX_TERM_SLUG_LENGTH is None:
+        return
+    for name, slug in assign_unique_slugs((name, "") for name in sorted(terms)).items():
+        if len(slug) > _MAX_TERM_SLUG_LENGTH:
+            line, char = terms[name]
+            reason = f"the slug of {name[:40]!r}... is longer than {_MAX_TERM_SLUG_LENGTH}"
+            issues.append(SeedIssue(file, line, source, reason, char))

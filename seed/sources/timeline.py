@@ -7,17 +7,46 @@ import itertools
 import re
 import tomllib
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from api.tables import MilestoneCategory
+from api.tables import (
+    MAX_ERA_SLUG_LENGTH,
+    MAX_MILESTONE_SLUG_LENGTH,
+    Era,
+    EraReference,
+    Milestone,
+    MilestoneCategory,
+    MilestoneFact,
+    MilestoneOrganization,
+    MilestonePerson,
+    MilestoneTag,
+)
 from seed.errors import SeedIssue
+from seed.sources.text import (
+    SourceText,
+    column_length,
+    describe_character,
+    read_source_text,
+    refused_character,
+)
+from seed.sources.toml_positions import FieldPath, TablePosition, table_positions
 
 ERAS_FILE = "eras.toml"
 MILESTONES_FILE = "milestones.toml"
 
 SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+# Free text: may hold tab, newline and carriage return (seed/sources/text.py).
+FREE_TEXT_FIELDS = frozenset({"summary", "boundary_source"})
+
+# Every string fits its column: PostgreSQL refuses longer ones, SQLite would keep them.
+TagText = Annotated[str, Field(max_length=column_length(MilestoneTag, "tag"))]
+OrganizationText = Annotated[str, Field(max_length=column_length(MilestoneOrganization, "name"))]
+PersonText = Annotated[str, Field(max_length=column_length(MilestonePerson, "name"))]
+FactKey = Annotated[str, Field(max_length=column_length(MilestoneFact, "key"))]
+# NaN and infinities: PostgreSQL would store them, SQLite turns NaN into NULL.
+FactValue = Annotated[float, Field(allow_inf_nan=False)]
 
 
 class Reference(BaseModel):
@@ -26,8 +55,14 @@ class Reference(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     title: str = Field(min_length=1)
-    doi: str | None = Field(default=None, pattern=r"^10\.\d{4,9}/\S+$")
-    arxiv: str | None = Field(default=None, pattern=r"^(\d{4}\.\d{4,5}|[a-z\-]+/\d{7})(v\d+)?$")
+    doi: str | None = Field(
+        default=None, pattern=r"^10\.\d{4,9}/\S+$", max_length=column_length(EraReference, "doi")
+    )
+    arxiv: str | None = Field(
+        default=None,
+        pattern=r"^(\d{4}\.\d{4,5}|[a-z\-]+/\d{7})(v\d+)?$",
+        max_length=column_length(EraReference, "arxiv"),
+    )
     url: str | None = Field(default=None, pattern=r"^https?://\S+$")
 
     @model_validator(mode="after")
@@ -42,8 +77,8 @@ class EraRecord(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    slug: str = Field(pattern=SLUG)
-    name: str = Field(min_length=1)
+    slug: str = Field(pattern=SLUG, max_length=MAX_ERA_SLUG_LENGTH)
+    name: str = Field(min_length=1, max_length=column_length(Era, "name"))
     start_date: dt.date
     end_date: dt.date | None = None
     summary: str = Field(min_length=1)
@@ -66,18 +101,18 @@ class MilestoneRecord(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    slug: str = Field(pattern=SLUG)
+    slug: str = Field(pattern=SLUG, max_length=MAX_MILESTONE_SLUG_LENGTH)
     date: dt.date
     date_precision: Literal["year", "month", "day"]
-    title: str = Field(min_length=1, max_length=300)
+    title: str = Field(min_length=1, max_length=column_length(Milestone, "title"))
     summary: str = Field(min_length=1)
     category: MilestoneCategory
-    tags: list[str] = Field(default_factory=list)
-    organizations: list[str] = Field(default_factory=list)
-    people: list[str] = Field(default_factory=list)
+    tags: list[TagText] = Field(default_factory=list)
+    organizations: list[OrganizationText] = Field(default_factory=list)
+    people: list[PersonText] = Field(default_factory=list)
     models: list[str] = Field(default_factory=list)
     era: str = Field(pattern=SLUG)
-    facts: dict[str, float] = Field(default_factory=dict)
+    facts: dict[FactKey, FactValue] = Field(default_factory=dict)
     references: list[Reference] = Field(min_length=1)
 
     @field_validator("tags")
@@ -107,80 +142,123 @@ class MilestoneRecord(BaseModel):
         return self
 
 
-def _header_lines(text: str, header: str) -> list[int]:
-    """Line numbers of each ``[[header]]`` table, to locate records in error reports."""
-    return [i for i, line in enumerate(text.splitlines(), 1) if line.strip() == f"[[{header}]]"]
+Located = tuple[TablePosition | None, Any]
 
 
 def _read_table(path: Path, key: str, record: type[BaseModel]) -> tuple[list[Any], list[SeedIssue]]:
-    if not path.exists():
-        return [], [SeedIssue(path.name, None, None, "file not found")]
-    text = path.read_text(encoding="utf-8")
+    """Each valid ``[[key]]`` table as (its position, its record), and every problem."""
+    text, unreadable = read_source_text(path)
+    if text is None:
+        return [], [unreadable] if unreadable else []
     try:
-        document = tomllib.loads(text)
+        document = tomllib.loads(text.content)
     except tomllib.TOMLDecodeError as exc:
-        return [], [
-            SeedIssue(path.name, getattr(exc, "lineno", None), None, f"invalid TOML: {exc}")
-        ]
+        at = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
+        line, char = (int(at[1]), int(at[2])) if at else (None, None)
+        return [], [SeedIssue(path.name, line, None, f"invalid TOML: {exc}", char)]
     unknown = set(document) - {key}
     if unknown:
         return [], [SeedIssue(path.name, 1, None, f"unexpected top-level keys {sorted(unknown)}")]
-    lines = _header_lines(text, key)
-    records: list[Any] = []
+    if key not in document:
+        # An empty or truncated file is not an empty list: that is written explicitly.
+        reason = f"no [[{key}]] table; write `{key} = []` for none"
+        return [], [SeedIssue(path.name, 1, None, reason, 1)]
+    positions = table_positions(text, key)
+    records: list[Located] = []
     issues: list[SeedIssue] = []
-    for index, raw in enumerate(document.get(key, [])):
-        line = lines[index] if index < len(lines) else None
+    for index, raw in enumerate(document[key]):
+        where = positions[index] if index < len(positions) else None
+        before = len(issues)
+        _check_values(raw, (), where, text, issues)
         try:
-            records.append((line, record.model_validate(raw)))
+            validated = record.model_validate(raw)
         except ValidationError as exc:
             for error in exc.errors():
-                column = ".".join(str(part) for part in error["loc"]) or None
-                issues.append(SeedIssue(path.name, line, column, error["msg"]))
+                issues.append(_at(where, path.name, tuple(error["loc"]), error["msg"]))
+            continue
+        if len(issues) == before:
+            records.append((where, validated))
     return records, issues
 
 
-def read_eras(path: Path) -> tuple[list[tuple[int | None, EraRecord]], list[SeedIssue]]:
+def _check_values(
+    value: object,
+    path: FieldPath,
+    where: TablePosition | None,
+    text: SourceText,
+    issues: list[SeedIssue],
+) -> None:
+    """Refuse characters a column may not hold (seed/sources/text.py) and integers
+    beyond 64 bits (TOML's range, which ``tomllib`` does not enforce)."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            _check_values(item, (*path, key), where, text, issues)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            _check_values(item, (*path, index), where, text, issues)
+    elif isinstance(value, int) and not -(2**63) <= value < 2**63:
+        reason = "integer outside the 64-bit range of TOML (write a float such as 1e30)"
+        issues.append(_at(where, text.name, path, reason))
+    elif isinstance(value, str):
+        refused = refused_character(value, free_text=path[-1] in FREE_TEXT_FIELDS)
+        if refused is not None:
+            issues.append(_at(where, text.name, path, describe_character(value[refused])))
+
+
+def _at(
+    where: TablePosition | None, file: str, path: FieldPath, reason: str, column: str = ""
+) -> SeedIssue:
+    """An issue at the value of ``path``; its column is the path unless named."""
+    column = column or ".".join(str(part) for part in path)
+    if where is None:
+        return SeedIssue(file, None, column or None, reason)
+    return where.issue(path, reason, column or None)
+
+
+def read_eras(path: Path) -> tuple[list[Located], list[SeedIssue]]:
     """Parse and validate eras; they must tile time without gaps or overlaps."""
     eras, issues = _read_table(path, "era", EraRecord)
     ordered = sorted(eras, key=lambda item: item[1].start_date)
-    if eras != ordered:
+    if [era for _, era in eras] != [era for _, era in ordered]:
         issues.append(SeedIssue(path.name, None, "start_date", "eras must be listed in date order"))
-    for (_, before), (line, after) in itertools.pairwise(ordered):
+    for (_, before), (where, after) in itertools.pairwise(ordered):
         if before.end_date != after.start_date:
             reason = (
                 f"era starts {after.start_date}, previous ends {before.end_date}: gap or overlap"
             )
-            issues.append(SeedIssue(path.name, line, "start_date", reason))
-    _unique(path.name, [(line, era.slug) for line, era in eras], issues)
+            issues.append(_at(where, path.name, ("start_date",), reason))
+    _unique(path.name, [(where, era.slug) for where, era in eras], issues)
     return eras, issues
 
 
 def read_milestones(
     path: Path, eras: list[EraRecord], model_slugs: set[str] | None
-) -> tuple[list[tuple[int | None, MilestoneRecord]], list[SeedIssue]]:
+) -> tuple[list[Located], list[SeedIssue]]:
     """Parse and validate milestones against the eras and (unless None) the model slugs."""
     milestones, issues = _read_table(path, "milestone", MilestoneRecord)
     eras_by_slug = {era.slug: era for era in eras}
-    for line, milestone in milestones:
+    for where, milestone in milestones:
         era = eras_by_slug.get(milestone.era)
         if era is None:
-            issues.append(SeedIssue(path.name, line, "era", f"unknown era {milestone.era!r}"))
+            issues.append(_at(where, path.name, ("era",), f"unknown era {milestone.era!r}"))
         elif not era.contains(milestone.date):
             reason = f"date {milestone.date} is outside era {era.slug!r}"
-            issues.append(SeedIssue(path.name, line, "era", reason))
-        for slug in milestone.models:
+            issues.append(_at(where, path.name, ("era",), reason))
+        for index, slug in enumerate(milestone.models):
             if model_slugs is not None and slug not in model_slugs:
                 reason = f"no model with slug {slug!r} in the models data"
-                issues.append(SeedIssue(path.name, line, "models", reason))
+                issues.append(_at(where, path.name, ("models", index), reason, "models"))
         if len(set(milestone.models)) != len(milestone.models):
-            issues.append(SeedIssue(path.name, line, "models", "a model is linked twice"))
-    _unique(path.name, [(line, m.slug) for line, m in milestones], issues)
+            issues.append(_at(where, path.name, ("models",), "a model is linked twice"))
+    _unique(path.name, [(where, m.slug) for where, m in milestones], issues)
     return milestones, issues
 
 
-def _unique(file: str, slugs: list[tuple[int | None, str]], issues: list[SeedIssue]) -> None:
+def _unique(
+    file: str, slugs: list[tuple[TablePosition | None, str]], issues: list[SeedIssue]
+) -> None:
     seen: set[str] = set()
-    for line, slug in slugs:
+    for where, slug in slugs:
         if slug in seen:
-            issues.append(SeedIssue(file, line, "slug", f"duplicate slug {slug!r}"))
+            issues.append(_at(where, file, ("slug",), f"duplicate slug {slug!r}"))
         seen.add(slug)

@@ -150,3 +150,48 @@ def test_every_bad_row_is_listed(tmp_path: Path, empty_url: str) -> None:
     with pytest.raises(SeedError) as caught:
         load_seed(empty_url, seed_dir)
     assert [i.column for i in caught.value.issues] == ["Publication date", "Confidence"]
+
+
+def _malformed_seed(tmp_path: Path) -> Path:
+    """The sample with what SQLite would store but PostgreSQL refuse, or neither should keep."""
+    seed_dir = copy_sample(tmp_path)
+    models = seed_dir / "epoch_notable_ai_models.csv"
+    with models.open(newline="", encoding="utf-8") as handle:
+        names = [row["Model"] for row in csv.DictReader(handle)]
+    text = models.read_text(encoding="utf-8")
+    text = text.replace(names[1], "x" * 339, 1)  # longer than the name column
+    text = text.replace(names[2], "y" * 250, 1)  # a slug longer than the route takes
+    text = text.replace(names[3], names[3][:4] + "\x00" + names[3][4:], 1)
+    text = text.replace(names[5], names[4].lower(), 1)  # a duplicate, ignoring case
+    models.write_text(text, encoding="utf-8")
+    milestones = seed_dir / "milestones.toml"
+    text = milestones.read_text(encoding="utf-8")
+    text = text.replace('title = "AlexNet', 'title = "Alex\\u0000Net', 1)
+    text = text.replace("gpus = 2,", "gpus = nan,", 1)
+    text = text.replace("dataset_gb = 40", f"dataset_gb = {2**64}", 1)
+    milestones.write_text(text, encoding="utf-8")
+    return seed_dir
+
+
+MALFORMED_REFUSALS = [
+    "epoch_notable_ai_models.csv:7:1: [Model]: 339 characters, longer than the limit of 300",
+    "epoch_notable_ai_models.csv:12:1: [Model]: the name's slug has 250 characters, longer than "
+    "the limit of 200 (GET /v1/models/{slug}): shorten the name",
+    "epoch_notable_ai_models.csv:21:5: [Model]: control character U+0000 is not allowed here",
+    "epoch_notable_ai_models.csv:57:1: [Model]: duplicate model name 'gpt-3 175b (davinci)' "
+    "(first at line 38 as 'GPT-3 175B (davinci)'; case is ignored)",
+    "milestones.toml:24:9: [title]: control character U+0000 is not allowed here",
+    "milestones.toml:32:100: [facts.gpus]: Input should be a finite number",
+    "milestones.toml:68:61: [facts.dataset_gb]: integer outside the 64-bit range of TOML "
+    "(write a float such as 1e30)",
+]
+
+
+def test_both_backends_refuse_the_same_files_alike(empty_url: str, tmp_path: Path) -> None:
+    upgrade(empty_url)
+    load_seed(empty_url, SAMPLE_DIR)
+    before = snapshot(empty_url)
+    with pytest.raises(SeedError) as caught:
+        load_seed(empty_url, _malformed_seed(tmp_path))
+    assert [str(issue) for issue in caught.value.issues] == MALFORMED_REFUSALS
+    assert snapshot(empty_url) == before

@@ -14,6 +14,7 @@ from api.listing.params import pick, select_fields
 from api.listing.schemas import Page
 from api.resources.eras import service
 from api.resources.eras.schemas import EraDetail, EraPublic
+from api.tables import MAX_ERA_SLUG_LENGTH
 
 router = APIRouter(prefix="/v1/eras", tags=["eras"])
 
@@ -45,7 +46,10 @@ def list_eras(
 def get_era(
     session: SessionDep,
     provenance: ProvenanceDep,
-    slug: Annotated[str, Path(max_length=100, description="Era slug.", examples=["deep-learning"])],
+    slug: Annotated[
+        str,
+        Path(max_length=MAX_ERA_SLUG_LENGTH, description="Era slug.", examples=["deep-learning"]),
+    ],
     fields: FieldsQuery = None,
 ) -> JSONBody:
     """One era with its milestones and the number of models published in it."""

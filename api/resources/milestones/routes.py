@@ -18,7 +18,7 @@ from api.listing.params import pick
 from api.listing.schemas import Page
 from api.resources.milestones import service
 from api.resources.milestones.schemas import MilestonePublic, MilestoneSummary
-from api.tables import MILESTONE_CATEGORIES
+from api.tables import MAX_MILESTONE_SLUG_LENGTH, MILESTONE_CATEGORIES
 
 router = APIRouter(prefix="/v1/milestones", tags=["milestones"])
 
@@ -109,7 +109,11 @@ def get_milestone(
     provenance: ProvenanceDep,
     slug: Annotated[
         str,
-        Path(max_length=200, description="Milestone slug.", examples=["attention-is-all-you-need"]),
+        Path(
+            max_length=MAX_MILESTONE_SLUG_LENGTH,
+            description="Milestone slug.",
+            examples=["attention-is-all-you-need"],
+        ),
     ],
     fields: Annotated[str | None, fields_query("title,date,models")] = None,
 ) -> JSONBody:

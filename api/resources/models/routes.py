@@ -19,12 +19,16 @@ from api.resources.models import service
 from api.resources.models.filters import ModelFilters
 from api.resources.models.params import model_filters
 from api.resources.models.schemas import MLModelPublic, MLModelSummary, ModelFacets
+from api.tables import MAX_SLUG_LENGTH
 
 router = APIRouter(prefix="/v1/models", tags=["models"])
 
 FiltersDep = Annotated[ModelFilters, Depends(model_filters)]
 SlugPath = Annotated[
-    str, Path(description="The model's slug.", examples=["gpt-3-175b-davinci"], max_length=200)
+    str,
+    Path(
+        description="The model's slug.", examples=["gpt-3-175b-davinci"], max_length=MAX_SLUG_LENGTH
+    ),
 ]
 
 
