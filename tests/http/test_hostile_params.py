@@ -41,7 +41,7 @@ from tests.http.hostile import (
 
 PROBLEM = "application/problem+json"
 PROBLEM_SCHEMA = {"$ref": "#/components/schemas/Problem"}
-EXAMPLES = 60  # per operation and backend
+EXAMPLES = 40  # per operation and backend
 by_operation = pytest.mark.parametrize(
     ("path", "operation"), OPERATIONS, ids=[o["operationId"] for _, o in OPERATIONS]
 )
