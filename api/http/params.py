@@ -7,7 +7,7 @@ import re
 from typing import Any, get_args
 
 from fastapi import Request
-from fastapi._compat import ModelField
+from fastapi._compat import ModelField, field_annotation_is_sequence
 from fastapi.dependencies.models import Dependant
 
 from api.errors import InvalidParameterError, UnprocessableError
@@ -28,7 +28,8 @@ _GRAMMARS: dict[type, tuple[re.Pattern[str], str, str]] = {
         "float_parsing",
     ),
 }
-_KNOWN_BY_ROUTE: dict[int, tuple[frozenset[str], dict[str, type]]] = {}
+# Per route: the names it accepts, the grammar type of each typed one, the single-valued ones.
+_KNOWN_BY_ROUTE: dict[int, tuple[frozenset[str], dict[str, type], frozenset[str]]] = {}
 
 
 def _query_params(dependant: Dependant) -> list[ModelField]:
@@ -61,7 +62,9 @@ def _nul(loc: list[str | int]) -> UnprocessableError:
 
 
 def reject_unknown_params(request: Request) -> None:
-    """400 for a query parameter the route does not define: a typo never returns everything."""
+    """400 for a query parameter the route does not define (a typo never returns everything)
+    or a single-valued one given twice (which value was meant?); 422 for NUL or a value
+    outside its type's grammar."""
     route: Any = request.scope.get("route")
     dependant = getattr(route, "dependant", None)
     if dependant is None:
@@ -73,9 +76,13 @@ def reject_unknown_params(request: Request) -> None:
         known = (
             frozenset(p.alias for p in params),
             {alias: kind for alias, kind in typed_params if kind is not None},
+            frozenset(
+                p.alias for p in params if not field_annotation_is_sequence(p.field_info.annotation)
+            ),
         )
         _KNOWN_BY_ROUTE[id(route)] = known
-    allowed, typed = known
+    allowed, typed, single = known
+    seen: set[str] = set()
     for name, value in request.path_params.items():
         if isinstance(value, str) and "\x00" in value:
             raise _nul(["path", name])
@@ -94,3 +101,9 @@ def reject_unknown_params(request: Request) -> None:
             grammar, message, error_type = _GRAMMARS[kind]
             if not grammar.fullmatch(value):
                 raise UnprocessableError(name, f"{value!r} {message}", error_type)
+        if name in single:
+            if name in seen:  # otherwise the last one would silently win
+                raise InvalidParameterError(
+                    name, "given more than once; this parameter takes one value", "repeated"
+                )
+            seen.add(name)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -208,13 +209,22 @@ def _bad_cursor() -> InvalidParameterError:
     return InvalidParameterError("cursor", "not a cursor issued by this API", "bad_cursor")
 
 
+def _storable(text: str) -> str:
+    """Text a database can compare: no NUL (PostgreSQL refuses it), no lone surrogate
+    (not encodable as UTF-8), as every text this API stores and issues in a cursor."""
+    if "\x00" in text:
+        raise ValueError("NUL in a text key")
+    text.encode("utf-8")  # UnicodeEncodeError is a ValueError
+    return text
+
+
 # JSON numbers a database column can hold exactly: within a double's integer range.
 MAX_CURSOR_INT = 2**53
 CursorScalar = (
     StrictBool
     | Annotated[StrictInt, Field(ge=-MAX_CURSOR_INT, le=MAX_CURSOR_INT)]
     | Annotated[StrictFloat, Field(allow_inf_nan=False)]
-    | StrictStr
+    | Annotated[StrictStr, AfterValidator(_storable)]
     | None
 )
 

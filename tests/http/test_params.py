@@ -61,3 +61,32 @@ def test_a_minus_sorts_descending(client: TestClient) -> None:
     items = client.get("/v1/models?sort=-parameters&limit=3&fields=parameters").json()["items"]
     values = [item["parameters"] for item in items]
     assert values == sorted(values, reverse=True)
+
+
+@pytest.mark.parametrize(
+    ("path", "query", "param"),
+    [
+        ("/v1/models", "limit=1&limit=2", "limit"),
+        ("/v1/models", "sort=name&q=gpt&sort=slug", "sort"),
+        ("/v1/models", "q=a&q=a", "q"),
+        ("/v1/trends/parameters", "ci=0.9&ci=0.5", "ci"),
+        ("/v1/trends/parameters/compare", "split=2018-01-01&split=2019-01-01", "split"),
+        ("/v1/timeline", "milestones=true&milestones=false", "milestones"),
+        ("/v1/models/gpt-3-175b-davinci", "fields=name&fields=slug", "fields"),
+    ],
+)
+def test_a_single_valued_parameter_given_twice_is_refused(
+    client: TestClient, path: str, query: str, param: str
+) -> None:
+    """Which of two values was meant? Not the last one silently: a 400 naming it."""
+    response = client.get(f"{path}?{query}")
+    assert response.status_code == 400, response.text
+    assert response.headers["content-type"].startswith(PROBLEM)
+    error = response.json()["errors"][0]
+    assert error["loc"] == ["query", param]
+    assert error["type"] == "repeated"
+
+
+def test_a_repeatable_parameter_may_repeat(client: TestClient) -> None:
+    response = client.get("/v1/models?domain=Language&domain=Vision&limit=1")
+    assert response.status_code == 200, response.text

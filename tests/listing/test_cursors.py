@@ -119,3 +119,12 @@ def test_nan_in_an_issued_shape_is_a_400(sample_client: TestClient) -> None:
     payload = issued(sample_client, "-parameters")
     text = json.dumps({**payload, "k": ["__nan__", payload["k"][-1]]}).replace('"__nan__"', "NaN")
     assert_bad_cursor(sample_client, "-parameters", encode(text))
+
+
+@pytest.mark.parametrize("text", ["\x00", "a\x00b", "\ud800", "x\udfff"], ids=repr)
+def test_text_key_no_database_can_compare_is_a_400(sample_client: TestClient, text: str) -> None:
+    """NUL (PostgreSQL refuses it) and a lone surrogate (not UTF-8) in a forged text key
+    are a 400, not a 500 from the database driver."""
+    payload = issued(sample_client, "name")
+    cursor = encode(json.dumps({**payload, "k": [text, payload["k"][-1]]}))
+    assert_bad_cursor(sample_client, "name", cursor)
