@@ -43,6 +43,11 @@ class Settings(BaseSettings):
     db_connect_timeout_seconds: float = Field(default=3.0, gt=0)
     db_statement_timeout_ms: int = Field(default=10_000, ge=0)
     seed_dir: Path = Field(default=PROJECT_ROOT / "seed" / "data")
+    max_query_bytes: int = Field(
+        default=2048,
+        ge=1,
+        description="Longer query strings are refused with 414 before any other work.",
+    )
 
 
 @lru_cache
