@@ -48,6 +48,12 @@ class Settings(BaseSettings):
         ge=1,
         description="Longer query strings are refused with 414 before any other work.",
     )
+    cache_max_download_bytes: int = Field(
+        default=16 * 1024 * 1024,
+        ge=0,
+        description="Largest CSV/NDJSON download (with its gzip variant) the response "
+        "cache holds, within cache_max_bytes.",
+    )
 
 
 @lru_cache
