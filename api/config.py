@@ -54,6 +54,11 @@ class Settings(BaseSettings):
         description="Largest CSV/NDJSON download (with its gzip variant) the response "
         "cache holds, within cache_max_bytes.",
     )
+    count_cache_max_bytes: int = Field(
+        default=2 * 1024 * 1024,
+        ge=0,
+        description="Memory bound of the list totals remembered per data version; 0 turns it off.",
+    )
 
 
 @lru_cache
