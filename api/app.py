@@ -80,7 +80,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
     )
     app.state.settings = settings
-    COUNTS.resize(settings.count_cache_max_entries)
+    COUNTS.resize(settings.count_cache_max_entries, settings.count_cache_max_bytes)
     install(app, settings)
     for router in ROUTERS:
         app.include_router(router)

@@ -78,6 +78,22 @@ class Settings(BaseSettings):
         " the proxy's upstream keepalive_timeout).",
     )
     seed_dir: Path = Field(default=PROJECT_ROOT / "seed" / "data")
+    max_query_bytes: int = Field(
+        default=2048,
+        ge=1,
+        description="Longer query strings are refused with 414 before any other work.",
+    )
+    cache_max_download_bytes: int = Field(
+        default=16 * 1024 * 1024,
+        ge=0,
+        description="Largest CSV/NDJSON download (with its gzip variant) the response "
+        "cache holds, within cache_max_bytes.",
+    )
+    count_cache_max_bytes: int = Field(
+        default=2 * 1024 * 1024,
+        ge=0,
+        description="Memory bound of the list totals remembered per data version; 0 turns it off.",
+    )
 
 
 @lru_cache

@@ -20,6 +20,7 @@ from api.http.examples import install_examples
 from api.http.host import HostCheckMiddleware
 from api.http.params import reject_unknown_params
 from api.http.problems import install_error_handlers
+from api.http.query_cap import QueryCapMiddleware
 from api.http.response_cache.middleware import install_response_cache
 from api.http.security import SecurityHeadersMiddleware
 
@@ -55,6 +56,8 @@ def install(app: FastAPI, settings: Settings) -> None:
     install_response_cache(app, settings)
     install_http_middleware(app, settings)
     app.add_middleware(HostCheckMiddleware)
+    # Before any cache or parsing sees the query: over-long ones are refused (414).
+    app.add_middleware(QueryCapMiddleware, max_bytes=settings.max_query_bytes)
     # Outermost: every response, CORS preflights, 304s and refused hosts included.
     app.add_middleware(SecurityHeadersMiddleware)
     install_docs(app)

@@ -15,6 +15,7 @@ from starlette.requests import Request
 
 from api.http.downloads import csv_cell, download_responses, negotiate
 from api.resources.models.service import SUMMARY_FIELDS
+from tests.conftest import make_client
 
 IDENTITY = {"Accept-Encoding": "identity"}
 
@@ -134,14 +135,26 @@ def test_download_is_gzip_streamed(client: TestClient) -> None:
     plain = client.get(url, headers=IDENTITY)
     with client.stream("GET", url, headers={"Accept-Encoding": "gzip"}) as response:
         assert response.headers["content-encoding"] == "gzip"
-        assert "content-length" not in response.headers
         etag = response.headers["etag"]
         wire = b"".join(response.iter_raw())
+        # Computed, it is streamed; from the response cache, it is one body of known length.
+        cached_length = response.headers.get("content-length")
+        assert cached_length == (str(len(wire)) if response.headers["x-cache"] == "HIT" else None)
     assert gzip.decompress(wire) == plain.content
     assert len(wire) < len(plain.content) / 3
     assert etag == plain.headers["etag"][:-1] + '-gzip"'
     cached = client.get(url, headers={"Accept-Encoding": "gzip", "If-None-Match": etag})
     assert cached.status_code == 304
+
+
+def test_download_without_the_response_cache_is_streamed(sample_url: str) -> None:
+    with make_client(sample_url, cache_max_entries=0) as uncached:
+        url = "/v1/models?format=ndjson"
+        plain = uncached.get(url, headers=IDENTITY).content
+        with uncached.stream("GET", url, headers={"Accept-Encoding": "gzip"}) as response:
+            assert response.headers["content-encoding"] == "gzip"
+            assert "content-length" not in response.headers and "x-cache" not in response.headers
+            assert gzip.decompress(b"".join(response.iter_raw())) == plain
 
 
 @pytest.mark.parametrize(

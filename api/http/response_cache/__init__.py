@@ -18,26 +18,32 @@ is unreachable, locked by a writer, not seeded), the request bypasses the cache
 entirely and the application answers (usually 503): nothing cached is served
 without a check.
 
-**What is stored**: answers to GET under ``/v1/`` with status 200, sent as one body
-(a streamed body, such as a CSV download, arrives in several messages and is
-passed through), without ``Set-Cookie``, ``Cache-Control: no-store`` or ``private``,
-and at most ``cache_max_entry_bytes`` long. HEAD is answered from a GET's entry
-(headers only) when the HTTP layer has not already turned it into a GET.
+**What is stored**: answers to GET under ``/v1/`` with status 200, without
+``Set-Cookie``, ``Cache-Control: no-store`` or ``private``, at most
+``cache_max_entry_bytes`` long, or, for a streamed body (a CSV or NDJSON download,
+fixed per data version but costly to compute), at most ``cache_max_download_bytes``:
+its chunks are kept while it is sent and joined into one body, sent in one piece
+(with ``Content-Length``) on a hit; a longer download is passed through. HEAD is
+answered from a GET's entry (headers only) when the HTTP layer has not already turned
+it into a GET. On the first hit that accepts gzip, the entry also keeps its gzip
+variant (``variants``), so a hit is not compressed again.
 
 **Key**: scheme, ``Host`` and path (responses carry absolute URLs in ``Link``),
 query parameters (decoded like the application decodes them, sorted by name with the
 order of repeated values kept, since that order can matter), and the ``Accept``
-header (the representation may depend on it). ``Accept-Encoding``
-and ``Origin`` are handled by the middleware outside this one, from the stored body.
+header (the representation may depend on it). ``Accept-Encoding`` picks the stored
+identity body or its gzip variant; ``Origin`` is handled by the middleware outside
+this one.
 
 **ETag**: a stored response gets the ETag that ``api.http.conditional`` would
 compute from its body (the same function), so hits are not hashed again.
 
 **Memory**: at most ``cache_max_entries`` entries and ``cache_max_bytes`` bytes
-(bodies, headers and keys, plus a fixed overhead per entry), least recently used
+(bodies, gzip variants, headers and keys, plus a fixed overhead per entry), least recently used
 evicted first; entries of an older generation are dropped as soon as a newer one is
 seen. ``cache_max_entries=0`` turns the cache off.
 
 Modules: ``store`` (the bounded store), ``probe`` (reading the generation),
-``middleware`` (the ASGI middleware, the request key, ``install_response_cache``).
+``variants`` (the gzip variant of an entry), ``middleware`` (the ASGI middleware,
+the request key, ``install_response_cache``).
 """

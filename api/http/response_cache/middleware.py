@@ -13,6 +13,7 @@ from api.config import Settings
 from api.http.conditional import body_etag
 from api.http.response_cache.probe import GenerationProbe, generation_probe
 from api.http.response_cache.store import ResponseCache
+from api.http.response_cache.variants import gzip_eligible, gzip_variant, wants_gzip
 from api.http.responses import DATA_VERSION_HEADER
 
 CACHED_PATH_PREFIX = "/v1/"
@@ -23,10 +24,11 @@ _DATA_VERSION_NAME = DATA_VERSION_HEADER.lower().encode()
 _VARY_HANDLED = frozenset({"accept", "accept-encoding", "origin"})
 # Canonical queries are remembered (decoding one costs about 15 us, several times a
 # hit's other work) up to this many bytes of queries and answers; longer queries are
-# decoded every time.
+# decoded every time. Each entry weighs its two texts plus the bytes and str headers,
+# the tuple, the int and the cache's slots: about 300 bytes (tracemalloc), counted 400.
 QUERY_MEMO_BYTES = 1 << 20
 QUERY_MEMO_MAX_QUERY = 2048
-_QUERY_MEMO_OVERHEAD = 200
+_QUERY_MEMO_OVERHEAD = 400
 _QueryMemo = LRUCache[bytes, tuple[str, int]]
 _query_memo: _QueryMemo = LRUCache(
     QUERY_MEMO_BYTES, getsizeof=lambda item: len(item[0]) + item[1] + _QUERY_MEMO_OVERHEAD
@@ -122,38 +124,58 @@ class ResponseCacheMiddleware:
         key = request_key(scope)
         entry = cache.get(generation, key)
         if entry is not None:
+            answer_headers, body = entry.headers, entry.body
+            if wants_gzip(scope["headers"]) and gzip_eligible(answer_headers, body):
+                if entry.gzip is None:
+                    gzip_headers, body = gzip_variant(answer_headers, body)
+                    cache.put_gzip(generation, key, entry, gzip_headers, body)
+                    answer_headers = tuple(gzip_headers)
+                else:
+                    answer_headers, body = entry.gzip
             await send(
                 {
                     "type": "http.response.start",
                     "status": entry.status,
                     # A new list each time: outer middleware edits headers in place.
-                    "headers": [*entry.headers, (CACHE_STATUS_HEADER, b"HIT")],
+                    "headers": [*answer_headers, (CACHE_STATUS_HEADER, b"HIT")],
                 }
             )
-            body = b"" if scope["method"] == "HEAD" else entry.body
-            await send({"type": "http.response.body", "body": body})
+            await send(
+                {"type": "http.response.body", "body": b"" if scope["method"] == "HEAD" else body}
+            )
             return
         if scope["method"] == "HEAD":
             await self.app(scope, receive, send)
             return
-        recorder = _Recorder(send)
+        recorder = _Recorder(send, cache.max_download_bytes)
         await self.app(scope, receive, recorder.send)
         stored = recorder.complete and recorder.start is not None and recorder.body is not None
         if stored and await self.probe.read() == generation:
             assert recorder.body is not None
             headers = _with_etag(recorder.headers, recorder.body)
-            cache.put(generation, key, 200, headers, recorder.body)
+            if recorder.streamed:  # sent in one piece from now on: its length is known
+                headers = [(n, v) for n, v in headers if n != b"content-length"]
+                headers.append((b"content-length", str(len(recorder.body)).encode()))
+            cache.put(generation, key, 200, headers, recorder.body, large=recorder.streamed)
 
 
 class _Recorder:
-    """Forwards the response unchanged (plus ``x-cache: MISS``) and keeps a copy."""
+    """Forwards the response unchanged (plus ``x-cache: MISS``) and keeps a copy.
 
-    def __init__(self, send: Send) -> None:
+    A streamed body (a download) is kept while it stays within ``max_streamed``
+    bytes, then joined into one body; a longer one is passed through and forgotten.
+    """
+
+    def __init__(self, send: Send, max_streamed: int) -> None:
         self._send = send
+        self._max_streamed = max_streamed
         self.start: Message | None = None
         self.headers: list[tuple[bytes, bytes]] = []
         self.body: bytes | None = None
         self.complete = False
+        self.streamed = False
+        self._chunks: list[bytes] = []
+        self._length = 0
         self._keep = True
 
     async def send(self, message: Message) -> None:
@@ -168,15 +190,26 @@ class _Recorder:
                     "headers": [*self.headers, (CACHE_STATUS_HEADER, b"MISS")],
                 }
         elif kind == "http.response.body" and self._keep:
-            if message.get("more_body", False) or self.body is not None:
-                self._keep = False  # streamed: passed through, never stored
-                self.body = None
-            else:
-                self.body = bytes(message.get("body", b""))
-                self.complete = True
+            self._keep_body(bytes(message.get("body", b"")), message.get("more_body", False))
         else:
             self._keep = False
         await self._send(message)
+
+    def _keep_body(self, chunk: bytes, more: bool) -> None:
+        if self.complete:  # a body after the last one: not a response to store
+            self._keep, self.body, self.complete = False, None, False
+            return
+        if not more and not self.streamed:
+            self.body, self.complete = chunk, True
+            return
+        self.streamed = True
+        self._length += len(chunk)
+        if self._length > self._max_streamed:
+            self._keep, self._chunks = False, []  # too long to store: passed through only
+            return
+        self._chunks.append(chunk)
+        if not more:
+            self.body, self.complete, self._chunks = b"".join(self._chunks), True, []
 
 
 def install_response_cache(app: Any, settings: Settings) -> ResponseCache:
@@ -185,7 +218,10 @@ def install_response_cache(app: Any, settings: Settings) -> ResponseCache:
     The cache is also ``app.state.response_cache`` (its entries and bytes).
     """
     cache = ResponseCache(
-        settings.cache_max_entries, settings.cache_max_bytes, settings.cache_max_entry_bytes
+        settings.cache_max_entries,
+        settings.cache_max_bytes,
+        settings.cache_max_entry_bytes,
+        settings.cache_max_download_bytes,
     )
     app.state.response_cache = cache
     if cache.enabled:

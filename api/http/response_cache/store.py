@@ -1,8 +1,12 @@
-"""The response cache's store: one data generation at a time, bounded in entries and bytes."""
+"""The response cache's store: one data generation at a time, bounded in entries and bytes.
+
+An entry may also hold the gzip variant of its body (computed once, on the first hit
+that accepts gzip); it counts towards the entry's size and the same bounds.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from cachetools import LRUCache
 
@@ -18,10 +22,18 @@ class CachedResponse:
     headers: tuple[tuple[bytes, bytes], ...]
     body: bytes
     size: int
+    # A download (arrived streamed): bounded by ``max_download_bytes``.
+    large: bool = False
+    # The gzip variant: its headers (``Content-Encoding``, its own ETag) and body.
+    gzip: tuple[tuple[tuple[bytes, bytes], ...], bytes] | None = None
 
 
 def _size(entry: CachedResponse) -> int:
     return entry.size
+
+
+def _weight(headers: list[tuple[bytes, bytes]], body: bytes) -> int:
+    return len(body) + sum(len(k) + len(v) for k, v in headers)
 
 
 class ResponseCache:
@@ -32,10 +44,14 @@ class ResponseCache:
     thread, so it needs no lock.
     """
 
-    def __init__(self, max_entries: int, max_bytes: int, max_entry_bytes: int) -> None:
+    def __init__(
+        self, max_entries: int, max_bytes: int, max_entry_bytes: int, max_download_bytes: int = 0
+    ) -> None:
         self.max_entries = max_entries
         self.max_bytes = max_bytes
         self.max_entry_bytes = min(max_entry_bytes, max_bytes)
+        # Downloads (CSV, NDJSON) may be larger than other answers, within the total.
+        self.max_download_bytes = min(max(max_download_bytes, self.max_entry_bytes), max_bytes)
         self.generation: str | None = None
         self._entries: LRUCache[str, CachedResponse] = LRUCache(max(max_bytes, 1), getsizeof=_size)
 
@@ -70,19 +86,44 @@ class ResponseCache:
         status: int,
         headers: list[tuple[bytes, bytes]],
         body: bytes,
+        *,
+        large: bool = False,
     ) -> bool:
-        """Store a response of ``generation``; False when it is too large or outdated."""
+        """Store a response of ``generation``; False when it is too large or outdated.
+
+        ``large``: a download, bounded by ``max_download_bytes`` instead of
+        ``max_entry_bytes``.
+        """
         if generation != self.generation:
             return False
-        size = (
-            len(body) + len(key) + sum(len(k) + len(v) for k, v in headers) + ENTRY_OVERHEAD_BYTES
-        )
-        if size > self.max_entry_bytes:
+        size = len(key) + _weight(headers, body) + ENTRY_OVERHEAD_BYTES
+        if size > self._limit(large):
             return False
-        self._entries[key] = CachedResponse(status, tuple(headers), body, size)
+        self._entries[key] = CachedResponse(status, tuple(headers), body, size, large)
         while len(self._entries) > self.max_entries:
             self._entries.popitem()
         return True
+
+    def put_gzip(
+        self,
+        generation: str,
+        key: str,
+        entry: CachedResponse,
+        headers: list[tuple[bytes, bytes]],
+        body: bytes,
+    ) -> bool:
+        """Add the gzip variant to a stored ``entry``; False when the entry is gone or
+        would grow beyond its bound."""
+        if generation != self.generation or self._entries.get(key) is not entry:
+            return False
+        size = entry.size + _weight(headers, body)
+        if size > self._limit(entry.large):
+            return False
+        self._entries[key] = replace(entry, size=size, gzip=(tuple(headers), body))
+        return True
+
+    def _limit(self, large: bool) -> int:
+        return self.max_download_bytes if large else self.max_entry_bytes
 
     # Last in the class: the name would shadow the builtin in the annotations above.
     @property

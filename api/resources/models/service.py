@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
-from functools import lru_cache
+from operator import itemgetter
 from typing import Any
 
+from cachetools import LRUCache
 from sqlalchemy import (
     ColumnElement,
     Integer,
@@ -112,11 +114,34 @@ def _shape(
     return items
 
 
-@lru_cache(maxsize=256)
+# Memory of one built statement per link table it unions (tracemalloc: all 127 sets
+# of the 7 multi-valued fields, 448 parts, hold 5.6 MiB, about 12.7 KiB a part).
+TERMS_STATEMENT_PART_BYTES = 16 * 1024
+TERMS_STATEMENTS_MAX_BYTES = 1024 * 1024
+# Keyed by the sorted set of fields (``load_terms``), so at most 127 keys whatever the
+# order of ``fields=``; bounded in bytes, least recently used first. Endpoints run in
+# worker threads: a ``cachetools`` cache needs the lock.
+TERMS_STATEMENTS: LRUCache[tuple[str, ...], tuple[Select[Any], int]] = LRUCache(
+    TERMS_STATEMENTS_MAX_BYTES, getsizeof=itemgetter(1)
+)
+_TERMS_LOCK = threading.Lock()
+
+
 def _terms_statement(fields: tuple[str, ...]) -> Select[Any]:
-    """One UNION ALL over the link tables of ``fields``, for the model ids bound as
-    ``ids``; built once per combination of fields, so SQLAlchemy's statement cache
-    key is computed once too."""
+    """One UNION ALL over the link tables of ``fields`` (sorted, distinct), for the
+    model ids bound as ``ids``; built once per set of fields, so SQLAlchemy's
+    statement cache key is computed once too."""
+    with _TERMS_LOCK:
+        known = TERMS_STATEMENTS.get(fields)
+    if known is not None:
+        return known[0]
+    statement = _build_terms_statement(fields)
+    with _TERMS_LOCK:
+        TERMS_STATEMENTS[fields] = (statement, TERMS_STATEMENT_PART_BYTES * len(fields))
+    return statement
+
+
+def _build_terms_statement(fields: tuple[str, ...]) -> Select[Any]:
     ids = bindparam("ids", type_=Integer(), expanding=True)
     parts = []
     for name in fields:
@@ -142,7 +167,8 @@ def load_terms(
     """The multi-valued fields of models ``ids``, in source order, by (model id, field)."""
     if not ids or not fields:
         return {}
-    query = _terms_statement(tuple(fields))
+    # The rows come ordered by field name, model, position: the set alone matters.
+    query = _terms_statement(tuple(sorted(set(fields))))
     out: dict[tuple[int, str], list[str]] = {}
     # Core execution on the session's connection: plain rows, no ORM result processing.
     for field_name, model_id, _position, name in session.connection().execute(
