@@ -19,7 +19,7 @@ from typing import Any, Protocol
 from sqlalchemy import Connection, insert, inspect, select
 from sqlmodel import col
 
-from api.db.writable import make_writable_engine
+from api.db.writable import checkpoint, make_writable_engine
 from api.tables import DataRelease, DataSource, metadata
 from seed.errors import SeedError, SeedIssue
 from seed.sources.epoch_writer import EpochSource
@@ -117,6 +117,7 @@ def load_seed(
                 counts = {"records written": 0}
                 return SeedReport(version, False, counts, notices, time.perf_counter() - started)
             counts = _replace_all(connection, sources, version)
+        checkpoint(engine)  # best effort, after the commit: never fails the seed
     finally:
         engine.dispose()
     return SeedReport(version, True, counts, notices, time.perf_counter() - started)

@@ -76,7 +76,9 @@ _READ_ACTIONS = frozenset(
 _SCHEMA_PRAGMAS = frozenset(
     {"table_info", "table_xinfo", "index_list", "index_info", "index_xinfo", "foreign_key_list"}
 )
-_READ_PRAGMAS = frozenset({"data_version", "schema_version", "user_version", "query_only"})
+_READ_PRAGMAS = frozenset(
+    {"data_version", "schema_version", "user_version", "query_only", "quick_check"}
+)
 
 
 def read_only_authorizer(

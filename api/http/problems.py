@@ -8,10 +8,12 @@ from http import HTTPStatus
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import DatabaseError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from api.db.engine import is_sqlite, sqlite_path
+from api.db.integrity import report_damage
 from api.errors import PROBLEM_JSON, ApiError, FieldError, Problem
 
 logger = logging.getLogger("api.errors")
@@ -94,6 +96,24 @@ async def _handle_database_error(request: Request, exc: Exception) -> JSONRespon
     )
 
 
+async def _handle_damaged_database(request: Request, exc: Exception) -> JSONResponse:
+    """SQLite's corruption errors ("database disk image is malformed", "file is not a
+    database") are DatabaseErrors, not OperationalErrors: a 503 too, logged once."""
+    assert isinstance(exc, DatabaseError)
+    url = getattr(getattr(request.app.state, "settings", None), "database_url", "")
+    path = sqlite_path(url) if url and is_sqlite(url) else None
+    if path is not None:
+        report_damage(path, str(exc.orig))
+    else:
+        logger.error("database error: %s", exc.orig)
+    return problem_response(
+        request,
+        503,
+        detail="The database is unavailable; try again shortly.",
+        headers={"Retry-After": "30"},
+    )
+
+
 async def _handle_unexpected(request: Request, exc: Exception) -> JSONResponse:
     logger.exception("unhandled error on %s", request.url.path, exc_info=exc)
     return problem_response(request, 500, detail="An unexpected error occurred.")
@@ -105,6 +125,7 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _handle_validation_error)
     app.add_exception_handler(StarletteHTTPException, _handle_http_exception)
     app.add_exception_handler(OperationalError, _handle_database_error)
+    app.add_exception_handler(DatabaseError, _handle_damaged_database)
     app.add_exception_handler(PoolTimeoutError, _handle_database_error)
     app.add_exception_handler(InterfaceError, _handle_database_error)
     app.add_exception_handler(Exception, _handle_unexpected)
