@@ -12,6 +12,7 @@ from sqlalchemy.exc import DatabaseError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from api.db.budget import interrupted
 from api.db.engine import is_sqlite, sqlite_path
 from api.db.integrity import report_damage
 from api.errors import PROBLEM_JSON, ApiError, FieldError, Problem
@@ -87,6 +88,16 @@ async def _handle_http_exception(request: Request, exc: Exception) -> JSONRespon
 
 
 async def _handle_database_error(request: Request, exc: Exception) -> JSONResponse:
+    orig = getattr(exc, "orig", None)
+    if orig is not None and interrupted(orig):
+        logger.warning("statement stopped by DLE_DB_STATEMENT_TIMEOUT_MS on %s", request.url.path)
+        return problem_response(
+            request,
+            503,
+            detail="The request needed more database time than the server allows; "
+            "narrow it (filters, a smaller limit) or try again later.",
+            headers={"Retry-After": "5"},
+        )
     logger.warning("database unavailable: %s", type(exc).__name__)
     return problem_response(
         request,

@@ -75,6 +75,7 @@ def test_a_request_over_the_bound_answers_503_problem(
         assert response.headers["content-type"] == "application/problem+json"
         body = response.json()
         assert body["status"] == 503
+        assert "more database time than the server allows" in body["detail"]
         assert "Traceback" not in response.text
         assert response.headers["retry-after"]
         # The worker is not stuck: the next request is served.
