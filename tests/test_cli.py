@@ -102,7 +102,17 @@ def test_serve_runs_uvicorn_with_the_edge_protocol_and_the_settings(
     assert (options["limit_concurrency"], options["backlog"]) == (77, 99)
 
 
-def test_seed_blocked_by_a_reader_fails_cleanly(
+def _changed_sample(tmp_path: Path) -> Path:
+    seed_dir = tmp_path / "seed"
+    shutil.copytree(SAMPLE_DIR, seed_dir)
+    csv_path = seed_dir / "epoch_notable_ai_models.csv"
+    csv_path.write_text(
+        csv_path.read_text(encoding="utf-8").replace("60000000.0", "61000000.0"), encoding="utf-8"
+    )
+    return seed_dir
+
+
+def test_seed_lands_while_a_reader_holds_its_snapshot(
     database: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     from sqlalchemy import text
@@ -112,17 +122,36 @@ def test_seed_blocked_by_a_reader_fails_cleanly(
 
     assert main(["migrate"]) == 0
     assert main(["seed", "--seed-dir", str(SAMPLE_DIR)]) == 0
-    seed_dir = tmp_path / "seed"
-    shutil.copytree(SAMPLE_DIR, seed_dir)
-    csv_path = seed_dir / "epoch_notable_ai_models.csv"
-    csv_path.write_text(
-        csv_path.read_text(encoding="utf-8").replace("60000000.0", "61000000.0"), encoding="utf-8"
-    )
+    seed_dir = _changed_sample(tmp_path)
     capsys.readouterr()
     engine = make_engine(database, read_only=True, connect_timeout=1)
     try:
-        with Session(engine) as reader:  # a long download holds its snapshot
-            reader.execute(text("SELECT count(*) FROM ml_model")).scalar_one()
+        with Session(engine) as reader:  # a long download holds its snapshot (WAL)
+            before = reader.execute(text("SELECT data_version FROM data_release")).scalar_one()
+            assert main(["seed", "--seed-dir", str(seed_dir)]) == 0
+            assert "loaded" in capsys.readouterr().out
+            # The reader's snapshot is still the version it started with.
+            same = reader.execute(text("SELECT data_version FROM data_release")).scalar_one()
+            assert same == before
+        with Session(engine) as later:
+            after = later.execute(text("SELECT data_version FROM data_release")).scalar_one()
+            assert after != before
+    finally:
+        engine.dispose()
+
+
+def test_seed_blocked_by_another_writer_fails_cleanly(
+    database: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from api.db.writable import make_writable_engine
+
+    assert main(["migrate"]) == 0
+    assert main(["seed", "--seed-dir", str(SAMPLE_DIR)]) == 0
+    seed_dir = _changed_sample(tmp_path)
+    capsys.readouterr()
+    engine = make_writable_engine(database)
+    try:
+        with engine.begin():  # BEGIN IMMEDIATE: another writer holds the write lock
             assert main(["seed", "--seed-dir", str(seed_dir)]) == 1
         assert "the database is unchanged" in capsys.readouterr().err
         assert main(["seed", "--seed-dir", str(seed_dir)]) == 0
