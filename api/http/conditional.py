@@ -53,7 +53,7 @@ _FILE_SEND_EXTENSIONS = ("http.response.pathsend", "http.response.zerocopysend")
 _ETAG_LIST = re.compile(r'\s*(?:W/)?("[^"]*")\s*(?:,|$)')
 _ETAG_ITEM = re.compile(r'\s*(W/)?("[^"]*")\s*(?:,|$)')
 # Headers a 304 keeps (RFC 9110 15.4.5): the validators and caching metadata.
-_NOT_MODIFIED_KEEP = frozenset(
+NOT_MODIFIED_HEADERS = frozenset(
     {
         "etag",
         "cache-control",
@@ -357,7 +357,7 @@ class _Responder:
         kept = [
             (name, value)
             for name, value in headers.raw
-            if name.decode("latin-1") in _NOT_MODIFIED_KEEP
+            if name.decode("latin-1") in NOT_MODIFIED_HEADERS
         ]
         await self._send({"type": "http.response.start", "status": 304, "headers": kept})
         await self._send({"type": "http.response.body", "body": b""})
