@@ -14,6 +14,13 @@ request) that gives every route the same behaviour:
 * **Conditional GET**: ``If-None-Match`` (one tag, a list, or ``*``; weak comparison
   as RFC 9110 requires) turns the answer into a ``304 Not Modified`` without a body,
   with the ETag, ``Cache-Control`` and ``Vary`` a 200 would have had.
+* **Preconditions** (RFC 9110 13.1, evaluated in the order of 13.2.2, on 200 answers
+  only): ``If-Match`` that names no current tag (strong comparison; ``*`` matches any
+  representation) is a ``412`` problem; ``If-None-Match`` as above; ``If-Modified-Since``
+  (ignored when ``If-None-Match`` is present, or not a valid HTTP-date) is a ``304`` when
+  the data was not loaded after that date.
+* **Last-Modified**: a response with ``X-Data-Version`` says when that data version was
+  loaded (``data_release.loaded_at``, via ``api.provenance.loaded_at``).
 * **Cache-Control**: a policy by path (see ``CachePolicy``); errors are ``no-store``.
   A route that sets its own ``Cache-Control`` keeps it.
 * **HEAD**: every GET route answers HEAD: the request reaches the application as a
@@ -26,21 +33,27 @@ request) that gives every route the same behaviour:
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from email.utils import format_datetime, parsedate_to_datetime
 
+import orjson
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from api import provenance
+from api.errors import PROBLEM_JSON, Problem
 from api.http import compression
 from api.http.responses import DATA_VERSION_HEADER
 
 _FILE_SEND_EXTENSIONS = ("http.response.pathsend", "http.response.zerocopysend")
 _ETAG_LIST = re.compile(r'\s*(?:W/)?("[^"]*")\s*(?:,|$)')
+_ETAG_ITEM = re.compile(r'\s*(W/)?("[^"]*")\s*(?:,|$)')
 # Headers a 304 keeps (RFC 9110 15.4.5): the validators and caching metadata.
-_NOT_MODIFIED_KEEP = frozenset(
+NOT_MODIFIED_HEADERS = frozenset(
     {
         "etag",
         "cache-control",
@@ -81,6 +94,32 @@ def etag_matches(if_none_match: str, etag: str) -> bool:
         return True
     opaque = etag[2:] if etag.startswith("W/") else etag
     return any(match == opaque for match in _ETAG_LIST.findall(if_none_match))
+
+
+def etag_matches_strongly(if_match: str, etag: str) -> bool:
+    """Strong comparison of ``etag`` against an ``If-Match`` value (list or ``*``): a
+    weak tag on either side never matches (RFC 9110 8.8.3.2)."""
+    if if_match.strip() == "*":
+        return True
+    if etag.startswith("W/"):
+        return False
+    return any(not weak and tag == etag for weak, tag in _ETAG_ITEM.findall(if_match))
+
+
+def http_date(moment: dt.datetime) -> str:
+    """``moment`` as an HTTP-date (IMF-fixdate, RFC 9110 5.6.7), to the second."""
+    return format_datetime(moment.astimezone(dt.UTC), usegmt=True)
+
+
+def parse_http_date(value: str) -> dt.datetime | None:
+    """An HTTP-date as an aware datetime; None when it is not one (then it is ignored)."""
+    if value.count(",") > 1:
+        return None  # a list of dates: more than one member (RFC 9110 13.1.3)
+    try:
+        moment = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)
 
 
 class HttpCacheMiddleware:
@@ -150,6 +189,8 @@ class _Responder:
         self._path: str = scope["path"]
         request = Headers(scope=scope)
         self._if_none_match = request.get("if-none-match")
+        self._if_match = request.get("if-match")
+        self._if_modified_since = request.get("if-modified-since")
         self._gzip_ok = compression.accepts_gzip(request.get("accept-encoding", ""))
         self._start: Message | None = None
         self._streaming = False
@@ -192,7 +233,7 @@ class _Responder:
         encode = self._should_gzip(headers, len(body))
         if self._varies(headers, len(body)):
             _add_vary(headers, "Accept-Encoding")
-        if await self._answered_not_modified(headers, etag, encode):
+        if await self._answered_conditionally(headers, etag, encode):
             return
         if encode:
             body = compression.gzip_body(body)
@@ -221,7 +262,7 @@ class _Responder:
             if compressible:
                 _add_vary(headers, "Accept-Encoding")
             encode = compressible and self._gzip_ok
-            if etag is not None and await self._answered_not_modified(headers, etag, encode):
+            if etag is not None and await self._answered_conditionally(headers, etag, encode):
                 return
             if encode:
                 del headers["content-length"]
@@ -248,18 +289,32 @@ class _Responder:
 
     # -- shared ------------------------------------------------------------------
 
-    async def _answered_not_modified(
+    async def _answered_conditionally(
         self, headers: MutableHeaders, etag: str, encode: bool
     ) -> bool:
-        """Set the ETag of the representation sent (the gzip variant's when encoding);
-        when the client already holds it, send the 304 and say so."""
+        """Set the validators of the representation sent (the gzip variant's ETag when
+        encoding); when a precondition decides the answer (412, 304), send it and say so."""
         if encode:
             etag = compression.gzip_etag(etag)
         headers["etag"] = etag
-        if self._not_modified(etag):
+        last_modified = self._set_last_modified(headers)
+        if self._if_match is not None and not etag_matches_strongly(self._if_match, etag):
+            await self._send_precondition_failed()
+            return True
+        if self._not_modified(etag, last_modified):
             await self._send_not_modified(headers)
             return True
         return False
+
+    def _set_last_modified(self, headers: MutableHeaders) -> dt.datetime | None:
+        """``Last-Modified``: when the response's data version was loaded, if it has one."""
+        version = headers.get(DATA_VERSION_HEADER)
+        loaded = provenance.loaded_at(version) if version else None
+        if loaded is None:
+            return None
+        loaded = loaded.replace(microsecond=0)  # an HTTP-date has whole seconds
+        headers.setdefault("last-modified", http_date(loaded))
+        return loaded
 
     def _compressible(self, headers: MutableHeaders) -> bool:
         return "content-encoding" not in headers and compression.compressible(
@@ -272,15 +327,37 @@ class _Responder:
     def _should_gzip(self, headers: MutableHeaders, size: int) -> bool:
         return self._gzip_ok and self._varies(headers, size)
 
-    def _not_modified(self, etag: str) -> bool:
-        return self._if_none_match is not None and etag_matches(self._if_none_match, etag)
+    def _not_modified(self, etag: str, last_modified: dt.datetime | None) -> bool:
+        if self._if_none_match is not None:  # If-Modified-Since is then ignored (13.2.2)
+            return etag_matches(self._if_none_match, etag)
+        if self._if_modified_since is None or last_modified is None:
+            return False
+        since = parse_http_date(self._if_modified_since)
+        return since is not None and last_modified <= since
+
+    async def _send_precondition_failed(self) -> None:
+        problem = Problem(
+            title="Precondition Failed",
+            status=412,
+            detail="If-Match names no current representation of this resource.",
+            instance=self._path,
+        )
+        body = orjson.dumps(problem.model_dump(exclude_none=True))
+        headers = [
+            (b"content-type", PROBLEM_JSON.encode()),
+            (b"content-length", str(len(body)).encode()),
+            (b"cache-control", self._policy.error.encode()),
+        ]
+        await self._send({"type": "http.response.start", "status": 412, "headers": headers})
+        await self._send({"type": "http.response.body", "body": b"" if self._head else body})
+        self._done = True
 
     async def _send_not_modified(self, headers: MutableHeaders) -> None:
         assert self._start is not None
         kept = [
             (name, value)
             for name, value in headers.raw
-            if name.decode("latin-1") in _NOT_MODIFIED_KEEP
+            if name.decode("latin-1") in NOT_MODIFIED_HEADERS
         ]
         await self._send({"type": "http.response.start", "status": 304, "headers": kept})
         await self._send({"type": "http.response.body", "body": b""})

@@ -18,6 +18,7 @@ from api.http.conditional import CachePolicy, HttpCacheMiddleware
 from api.http.docs import install_docs
 from api.http.examples import install_examples
 from api.http.host import HostCheckMiddleware
+from api.http.openapi import install_openapi
 from api.http.params import reject_unknown_params
 from api.http.problems import install_error_handlers
 from api.http.query_cap import QueryCapMiddleware
@@ -62,6 +63,7 @@ def install(app: FastAPI, settings: Settings) -> None:
     app.add_middleware(SecurityHeadersMiddleware)
     install_docs(app)
     install_examples(app)
+    install_openapi(app, CACHE_POLICY)  # declares the headers, 304 and refusals of all this
 
 
 def install_http_middleware(app: FastAPI, settings: Settings) -> None:

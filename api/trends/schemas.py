@@ -7,14 +7,21 @@ undefined limit. No number is ever NaN or infinite: what cannot be represented i
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import BaseModel, Field
 
 from api.listing.schemas import MetaInfo
 from api.trends.metrics import Metric
 
-Interval = tuple[float | None, float | None]
+# Pydantic describes a tuple with ``prefixItems`` only; ``items`` (the schema of every
+# element, both limits here) lets tools that read OpenAPI's ``items`` (linters, client
+# generators) see an array of numbers too. With maxItems 2 it adds no constraint.
+_LIMIT_SCHEMA = {"anyOf": [{"type": "number"}, {"type": "null"}]}
+Interval = Annotated[
+    tuple[float | None, float | None],
+    Field(json_schema_extra={"items": _LIMIT_SCHEMA, "minItems": 2, "maxItems": 2}),
+]
 
 _INTERVAL = "[low, high] at level `ci`; null for an unbounded limit."
 

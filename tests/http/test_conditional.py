@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import gzip
+import re
 from collections.abc import Iterator
+from email.utils import format_datetime, parsedate_to_datetime
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 from starlette.applications import Starlette
@@ -13,7 +17,15 @@ from starlette.responses import PlainTextResponse, Response, StreamingResponse
 from starlette.routing import Route
 
 from api.http.compression import GzipStream, accepts_gzip, gzip_body, gzip_etag
-from api.http.conditional import CachePolicy, HttpCacheMiddleware, body_etag, etag_matches
+from api.http.conditional import (
+    CachePolicy,
+    HttpCacheMiddleware,
+    body_etag,
+    etag_matches,
+    etag_matches_strongly,
+    http_date,
+    parse_http_date,
+)
 
 BIG = ("row,value\r\n" * 400).encode()
 IDENTITY = {"Accept-Encoding": "identity"}
@@ -184,3 +196,99 @@ def test_gzip_stream_is_deterministic() -> None:
         outputs.append(b"".join(stream.feed(c) for c in _chunks()) + stream.finish())
     assert outputs[0] == outputs[1]
     assert gzip.decompress(outputs[0]) == BIG * 4
+
+
+# ------------------------------------------------- preconditions, on the real application
+
+PROBLEM = "application/problem+json"
+
+
+def _models(client: TestClient, **headers: str) -> httpx.Response:
+    response: httpx.Response = client.get("/v1/models", headers={**IDENTITY, **headers})
+    return response
+
+
+def test_last_modified_is_when_the_data_was_loaded(sample_client: TestClient) -> None:
+    loaded_at = dt.datetime.fromisoformat(sample_client.get("/v1/meta").json()["loaded_at"])
+    response = _models(sample_client)
+    assert response.status_code == 200
+    last_modified = parsedate_to_datetime(response.headers["last-modified"])
+    assert last_modified == loaded_at.replace(microsecond=0)
+    assert response.headers["last-modified"].endswith(" GMT")
+
+
+def test_meta_loaded_at_is_rfc3339_with_its_offset(sample_client: TestClient) -> None:
+    loaded_at = sample_client.get("/v1/meta").json()["loaded_at"]
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|\+00:00)", loaded_at), loaded_at
+
+
+def test_if_modified_since(sample_client: TestClient) -> None:
+    first = _models(sample_client)
+    last_modified = first.headers["last-modified"]
+    earlier = format_datetime(parsedate_to_datetime(last_modified) - dt.timedelta(seconds=1))
+    later = format_datetime(parsedate_to_datetime(last_modified) + dt.timedelta(days=1))
+    for since in (last_modified, later):
+        cached = _models(sample_client, **{"If-Modified-Since": since})
+        assert cached.status_code == 304, since
+        assert cached.content == b""
+        assert cached.headers["etag"] == first.headers["etag"]
+    for since in (earlier, "not a date", f"{last_modified}, {last_modified}"):
+        fresh = _models(sample_client, **{"If-Modified-Since": since})
+        assert fresh.status_code == 200, since
+        assert fresh.content == first.content
+    # If-None-Match decides alone when present (RFC 9110 13.2.2).
+    stale = _models(sample_client, **{"If-Modified-Since": later, "If-None-Match": '"old"'})
+    assert stale.status_code == 200
+
+
+def test_if_match(sample_client: TestClient) -> None:
+    etag = _models(sample_client).headers["etag"]
+    for if_match in (etag, "*", f'"other", {etag}'):
+        assert _models(sample_client, **{"If-Match": if_match}).status_code == 200, if_match
+    for if_match in ('"other"', f"W/{etag}"):
+        failed = _models(sample_client, **{"If-Match": if_match})
+        assert failed.status_code == 412, if_match
+        assert failed.headers["content-type"].startswith(PROBLEM)
+        assert failed.headers["cache-control"] == "no-store"
+        assert "etag" not in failed.headers
+        body = failed.json()
+        assert body["status"] == 412 and body["title"] == "Precondition Failed"
+        assert body["instance"] == "/v1/models"
+    head = sample_client.head("/v1/models", headers={"If-Match": '"other"'})
+    assert head.status_code == 412 and head.content == b""
+    # Preconditions are ignored when the answer would not be a 2xx (RFC 9110 13.2.1).
+    missing = sample_client.get("/v1/models/no-such-model", headers={"If-Match": '"other"'})
+    assert missing.status_code == 404
+
+
+def test_if_match_on_a_streamed_download(sample_client: TestClient) -> None:
+    url = "/v1/models?format=csv"
+    etag = sample_client.get(url, headers=IDENTITY).headers["etag"]
+    assert sample_client.get(url, headers={**IDENTITY, "If-Match": etag}).status_code == 200
+    failed = sample_client.get(url, headers={**IDENTITY, "If-Match": '"other"'})
+    assert failed.status_code == 412
+    assert failed.headers["content-type"].startswith(PROBLEM)
+
+
+@pytest.mark.parametrize(
+    ("header", "etag", "matches"),
+    [
+        ('"a"', '"a"', True),
+        ('"b", "a"', '"a"', True),
+        ("*", '"a"', True),
+        ('W/"a"', '"a"', False),
+        ('"a"', 'W/"a"', False),
+        ('"b"', '"a"', False),
+    ],
+)
+def test_if_match_uses_the_strong_comparison(header: str, etag: str, matches: bool) -> None:
+    assert etag_matches_strongly(header, etag) is matches
+
+
+def test_http_dates() -> None:
+    moment = dt.datetime(2026, 12, 2, 0, 48, 3, tzinfo=dt.UTC)
+    assert http_date(moment) == "Wed, 02 Dec 2026 00:48:03 GMT"
+    assert parse_http_date("Wed, 02 Dec 2026 00:48:03 GMT") == moment
+    assert parse_http_date("Wednesday, 02-Dec-26 00:48:03 GMT") == moment
+    for invalid in ("", "yesterday", "Wed, 02 Dec 2026 00:48:03 GMT, Thu, 03 Dec 2026"):
+        assert parse_http_date(invalid) is None

@@ -65,7 +65,7 @@ class MetaResponse(BaseModel):
             "example": {
                 "api_version": "0.1.0",
                 "data_version": "9263a284ef5e",
-                "loaded_at": "2026-01-27T10:00:00",
+                "loaded_at": "2026-01-27T10:00:00+00:00",
                 "license": "CC BY 4.0",
                 "attribution": "Data: Epoch AI, 'Data on Notable AI Models', "
                 "https://epoch.ai/data/notable-ai-models, CC BY 4.0",
@@ -109,7 +109,9 @@ class MetaResponse(BaseModel):
 
     api_version: str = Field(description="Version of this service.")
     data_version: str = Field(description="Short hash of the seeded data; part of every ETag.")
-    loaded_at: dt.datetime = Field(description="When the current data was seeded (UTC).")
+    loaded_at: dt.datetime = Field(
+        description="When the current data was seeded: RFC 3339, in UTC (`+00:00`)."
+    )
     license: str = Field(description="Licence(s) of the data served.")
     attribution: str = Field(description="Attribution the licences require.")
     sources: list[SourceInfo] = Field(description="The seeded data files.")

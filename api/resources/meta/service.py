@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlmodel import Session, col
 
 from api.errors import ServiceUnavailableError
-from api.provenance import Provenance
+from api.provenance import Provenance, as_utc
 from api.tables import DataRelease, DataSource
 
 _REF_PREFIX = "#/components/schemas/"
@@ -67,7 +67,7 @@ def meta_info(
     return {
         "api_version": api_version,
         "data_version": provenance.data_version,
-        "loaded_at": release.loaded_at,
+        "loaded_at": as_utc(release.loaded_at),
         "license": provenance.license,
         "attribution": provenance.attribution,
         "sources": sources(session),
