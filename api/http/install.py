@@ -4,9 +4,10 @@ Problem-details errors, the unknown-parameter check, the response cache, caching
 headers, HEAD, gzip and CORS, the documentation pages and the OpenAPI examples.
 ``create_app`` calls ``install`` before it includes the routers; routes do nothing
 for it. The middleware order matters: the response cache is innermost, then
-``HttpCacheMiddleware`` (ETag, gzip), the Host check, CORS (so preflights never
-reach the app and every answer, 304s and refusals included, carries the CORS
-headers) and the security headers outermost.
+``HttpCacheMiddleware`` (ETag, gzip), the Host check, the forwarded headers (before
+anything builds a URL or a cache key), CORS (so preflights never reach the app and
+every answer, 304s and refusals included, carries the CORS headers) and the security
+headers outermost.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from api.http.conditional import CachePolicy, HttpCacheMiddleware
 from api.http.cors import CorsMiddleware
 from api.http.docs import install_docs
 from api.http.examples import install_examples
+from api.http.forwarded import ForwardedMiddleware
 from api.http.host import HostCheckMiddleware
 from api.http.params import reject_unknown_params
 from api.http.problems import install_error_handlers
@@ -46,6 +48,7 @@ def install(app: FastAPI, settings: Settings) -> None:
     install_response_cache(app, settings)
     install_http_middleware(app, settings)
     app.add_middleware(HostCheckMiddleware)
+    app.add_middleware(ForwardedMiddleware, trusted=settings.forwarded_allow_ips)
     app.add_middleware(CorsMiddleware, origins=settings.cors_origins)
     # Outermost: every response, CORS preflights, 304s and refused hosts included.
     app.add_middleware(SecurityHeadersMiddleware)
