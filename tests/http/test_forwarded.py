@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 from api.app import create_app
 from api.config import Settings
 from api.http.forwarded import TrustedPeers, last_forwarded_element
+from api.http.responses import LINK_BUDGET
 
 PROXY = ("10.0.0.7", 40000)
 PUBLIC = {"X-Forwarded-Host": "api.example.org", "X-Forwarded-Proto": "https"}
@@ -100,3 +101,23 @@ def test_malformed_forwarded_values_are_refused_not_echoed(
     assert response.headers["cache-control"] == "no-store"
     assert "link" not in response.headers
     assert "evil" not in response.text and "script" not in response.text
+
+
+def test_headers_of_the_longest_capped_query_fit_a_proxy_buffer(client: TestClient) -> None:
+    # nginx's default proxy_buffer_size is 4 KiB; a 2048-byte query must leave room.
+    query = "limit=2"
+    while len(query) + len("&domain=Language") < 2048:
+        query += "&domain=Language"
+    response = client.get(f"/v1/models?{query}", headers={"Accept-Encoding": "gzip"})
+    assert response.status_code == 200 and response.json()["next_cursor"]
+    head = sum(len(n) + len(v) + 4 for n, v in response.headers.raw) + len("HTTP/1.1 200 OK\r\n")
+    assert len(response.headers["link"]) <= LINK_BUDGET
+    assert head < 4096 - 256, head  # with room for a longer host and date
+    assert 'rel="next"' in response.headers["link"]
+
+
+def test_links_do_not_repeat_defaults_or_re_encode(client: TestClient) -> None:
+    response = client.get("/v1/models?domain=Language&fields=name,parameters")
+    assert response.status_code == 200
+    for url in _links(response):
+        assert "limit=" not in url and "fields=name,parameters" in url
