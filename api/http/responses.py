@@ -58,9 +58,11 @@ def page_response(
     )
 
 
-# The most bytes a Link header may take. nginx reads an upstream's status line and
-# headers into one proxy buffer (4 KiB by default) and answers 502 past it; the other
-# headers of a list response take well under 1.5 KiB (docs/deployment.md, "Behind nginx").
+# The most bytes the Link header and the request target may take together. nginx reads
+# an upstream's status line and headers into one proxy buffer (4 KiB by default) and
+# answers 502 past it; with proxy_cache the same buffer first holds the cache key
+# (the request target, ~ its length) and ~0.4 KiB of cache header. The other headers of
+# a list response take ~0.6 KiB: this leaves ~0.5 KiB to spare.
 LINK_BUDGET = 2560
 # Query parameters the links set themselves.
 _PAGE_PARAMS = frozenset({"offset", "cursor", "limit"})
@@ -74,9 +76,10 @@ def page_links(request: Request, page: Mapping[str, Any]) -> str:
     The links keep the request's other query parameters as the client wrote them (not
     re-encoded, so no longer, unless they hold bytes a URL may not) and name ``limit``
     only when the request did.
-    They are absolute URLs; when all three would pass ``LINK_BUDGET`` (a query near the
-    length cap), ``first`` and then ``prev`` are left out, and ``next``, the one a client
-    needs to go on, is kept (relative, ``/v1/...``, if even it would not fit).
+    They are absolute URLs. With the request target they must fit ``LINK_BUDGET``: past
+    it (a long query) ``first`` and then ``prev`` are left out, then ``next`` (the one a
+    client needs to go on) is written relative (``/v1/...``), and past that there is no
+    ``Link`` at all: the body's ``next_cursor`` still pages.
     """
     limit, offset = page["limit"], page["offset"]
     kept, limit_given = [], False
@@ -101,11 +104,15 @@ def page_links(request: Request, page: Mapping[str, Any]) -> str:
         )
     if page["next_cursor"]:
         links["next"] = link("next", f"cursor={page['next_cursor']}")
+    budget = LINK_BUDGET - len(request.scope.get("raw_path", b"")) - len(url.query) - 1
     origin = f"{url.scheme}://{url.netloc}"
     for dropped in ("first", "prev"):
-        if len(", ".join(links.values())) + len(origin) * len(links) <= LINK_BUDGET:
+        if len(", ".join(links.values())) + len(origin) * len(links) <= budget:
             break
         if len(links) > 1:
             links.pop(dropped, None)
     header = ", ".join(f"<{origin}{value[1:]}" for value in links.values())
-    return header if len(header) <= LINK_BUDGET else ", ".join(links.values())
+    if len(header) <= budget:
+        return header
+    relative = ", ".join(links.values())
+    return relative if len(relative) <= budget else ""
