@@ -44,6 +44,11 @@ class Settings(BaseSettings):
         default=False,
         description="Serve PostgreSQL as a role that can write (development and tests only).",
     )
+    forwarded_allow_ips: str = Field(
+        default="127.0.0.1,::1",
+        description="Comma-separated IPs/CIDRs of the proxies whose Forwarded and"
+        " X-Forwarded-* headers are believed; '*' trusts every peer.",
+    )
     db_connect_timeout_seconds: float = Field(default=3.0, gt=0)
     db_statement_timeout_ms: int = Field(default=10_000, ge=0)
     # The server edge of `dle serve` (api/server/; docs/deployment.md, "Limits").

@@ -1,6 +1,7 @@
 # Sourced by scripts/test: the tools of the end-to-end contract tests (tests/e2e):
 # Debian's Chromium for the browser test of /docs, Node.js + npm for the TypeScript
-# type-check (tests/ts, `npm ci` from its package-lock.json). Installed from Debian's
+# type-check (tests/ts, `npm ci` from its package-lock.json), nginx for the caching
+# reverse proxy of tests/e2e/test_nginx.py. Installed from Debian's
 # packages when missing and running as root; otherwise a clear error naming them.
 # No browser is ever downloaded by a test tool.
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
@@ -9,6 +10,7 @@ _dle_missing=()
 [ -x /usr/bin/chromium ] || _dle_missing+=(chromium)
 command -v node >/dev/null || _dle_missing+=(nodejs)
 command -v npm >/dev/null || _dle_missing+=(npm)
+command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || _dle_missing+=(nginx)
 if [ "${#_dle_missing[@]}" -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     echo "installing Debian packages: ${_dle_missing[*]}" >&2

@@ -5,7 +5,8 @@ the response cache keys entries by it. RFC 9112 (3.2) makes a server answer 400 
 HTTP/1.1 request without ``Host`` or with more than one; a value that is not a host
 name or address with an optional port is refused too, so nothing else is ever echoed
 into a URL. An HTTP/1.0 request may leave ``Host`` out: its URLs name the server's own
-address.
+address. Behind a trusted proxy the forwarded host replaces ``Host`` first
+(``api/http/forwarded.py``) and is checked by the same rule.
 """
 
 from __future__ import annotations
@@ -21,6 +22,11 @@ _LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
 _HOST = re.compile(rf"(?:{_LABEL}(?:\.{_LABEL})*\.?|\[[0-9A-Fa-f:.]+\])(?::[0-9]{{1,5}})?")
 
 
+def is_host(value: str) -> bool:
+    """Whether ``value`` is a host name or address with an optional port."""
+    return _HOST.fullmatch(value) is not None
+
+
 def host_problem(scope: Scope) -> str | None:
     """Why the request's ``Host`` is refused, or None when it is fine."""
     hosts = [value for name, value in scope["headers"] if name == b"host"]
@@ -28,7 +34,7 @@ def host_problem(scope: Scope) -> str | None:
         return "more than one Host header"
     if not hosts:
         return None if scope.get("http_version") == "1.0" else "the Host header is missing"
-    if not _HOST.fullmatch(hosts[0].decode("latin-1")):
+    if not is_host(hosts[0].decode("latin-1")):
         return "the Host header is not a host name or address with an optional port"
     return None
 

@@ -4,19 +4,22 @@ Problem-details errors, the unknown-parameter check, the response cache, caching
 headers, HEAD, gzip and CORS, the documentation pages and the OpenAPI examples.
 ``create_app`` calls ``install`` before it includes the routers; routes do nothing
 for it. The middleware order matters: the response cache is innermost, then
-``HttpCacheMiddleware`` (ETag, gzip), and CORS outermost (so preflights never reach
-the app and even a 304 carries the CORS headers).
+``HttpCacheMiddleware`` (ETag, gzip), the Host check, the forwarded headers (before
+anything builds a URL or a cache key), CORS (so preflights never reach the app and
+every answer, 304s and refusals included, carries the CORS headers) and the security
+headers outermost.
 """
 
 from __future__ import annotations
 
 from fastapi import Depends, FastAPI
-from starlette.middleware.cors import CORSMiddleware
 
 from api.config import Settings
 from api.http.conditional import CachePolicy, HttpCacheMiddleware
+from api.http.cors import CorsMiddleware
 from api.http.docs import install_docs
 from api.http.examples import install_examples
+from api.http.forwarded import ForwardedMiddleware
 from api.http.host import HostCheckMiddleware
 from api.http.openapi import install_openapi
 from api.http.params import reject_unknown_params
@@ -24,16 +27,6 @@ from api.http.problems import install_error_handlers
 from api.http.query_cap import QueryCapMiddleware
 from api.http.response_cache.middleware import install_response_cache
 from api.http.security import SecurityHeadersMiddleware
-
-# Headers a browser client may read from a cross-origin response.
-EXPOSED_HEADERS = (
-    "ETag",
-    "Link",
-    "X-Total-Count",
-    "X-Data-Version",
-    "X-Data-Attribution",
-    "Content-Disposition",
-)
 
 CACHE_POLICY = CachePolicy(
     # Data changes only when the data version changes, and then every ETag changes:
@@ -53,12 +46,15 @@ def install(app: FastAPI, settings: Settings) -> None:
     unknown-parameter check is added to the routes included afterwards)."""
     install_error_handlers(app)
     app.router.dependencies.append(Depends(reject_unknown_params))
-    # Innermost first: the response cache, then the HTTP layer (ETag, gzip, CORS) around it.
+    # Innermost first: the response cache, then the HTTP layer (ETag, gzip) around it.
     install_response_cache(app, settings)
     install_http_middleware(app, settings)
     app.add_middleware(HostCheckMiddleware)
-    # Before any cache or parsing sees the query: over-long ones are refused (414).
+    app.add_middleware(ForwardedMiddleware, trusted=settings.forwarded_allow_ips)
+    # Before any cache or parsing sees the query: over-long ones are refused (414), with
+    # the CORS and security headers of every answer.
     app.add_middleware(QueryCapMiddleware, max_bytes=settings.max_query_bytes)
+    app.add_middleware(CorsMiddleware, origins=settings.cors_origins)
     # Outermost: every response, CORS preflights, 304s and refused hosts included.
     app.add_middleware(SecurityHeadersMiddleware)
     install_docs(app)
@@ -67,14 +63,5 @@ def install(app: FastAPI, settings: Settings) -> None:
 
 
 def install_http_middleware(app: FastAPI, settings: Settings) -> None:
-    """Add the caching/encoding middleware and CORS (origins from ``settings``)."""
+    """Add the caching/encoding middleware."""
     app.add_middleware(HttpCacheMiddleware, policy=CACHE_POLICY)
-    app.add_middleware(
-        CORSMiddleware,
-        allow_origins=settings.cors_origins,
-        allow_methods=["GET", "HEAD", "OPTIONS"],
-        allow_headers=["Accept", "Accept-Encoding", "If-None-Match", "Content-Type"],
-        expose_headers=list(EXPOSED_HEADERS),
-        allow_credentials=False,
-        max_age=600,
-    )

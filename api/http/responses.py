@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import quote_from_bytes, unquote_plus
 
 import orjson
 from fastapi import Request
@@ -57,15 +58,61 @@ def page_response(
     )
 
 
+# The most bytes the Link header and the request target may take together. nginx reads
+# an upstream's status line and headers into one proxy buffer (4 KiB by default) and
+# answers 502 past it; with proxy_cache the same buffer first holds the cache key
+# (the request target, ~ its length) and ~0.4 KiB of cache header. The other headers of
+# a list response take ~0.6 KiB: this leaves ~0.5 KiB to spare.
+LINK_BUDGET = 2560
+# Query parameters the links set themselves.
+_PAGE_PARAMS = frozenset({"offset", "cursor", "limit"})
+# Bytes a query keeps as they are; any other (``<``, ``>``, ``"``, a space) is encoded.
+_QUERY_SAFE = "!$&'()*+,;=:@/?%-._~"
+
+
 def page_links(request: Request, page: Mapping[str, Any]) -> str:
-    """``Link`` header with first, prev and next pages of a list response."""
+    """``Link`` header with first, prev and next pages of a list response.
+
+    The links keep the request's other query parameters as the client wrote them (not
+    re-encoded, so no longer, unless they hold bytes a URL may not) and name ``limit``
+    only when the request did.
+    They are absolute URLs. With the request target they must fit ``LINK_BUDGET``: past
+    it (a long query) ``first`` and then ``prev`` are left out, then ``next`` (the one a
+    client needs to go on) is written relative (``/v1/...``), and past that there is no
+    ``Link`` at all: the body's ``next_cursor`` still pages.
+    """
     limit, offset = page["limit"], page["offset"]
-    base = request.url.remove_query_params(["offset", "cursor"])
-    links = [f'<{base.include_query_params(limit=limit)}>; rel="first"']
+    kept, limit_given = [], False
+    for pair in request.scope.get("query_string", b"").split(b"&"):
+        name = unquote_plus(pair.partition(b"=")[0].decode("latin-1"))
+        limit_given = limit_given or name == "limit"
+        if pair and name not in _PAGE_PARAMS:
+            kept.append(quote_from_bytes(pair, safe=_QUERY_SAFE))
+    if limit_given:
+        kept.append(f"limit={limit}")
+    url = request.url
+    path = url.path
+
+    def link(rel: str, *extra: str) -> str:
+        query = "&".join([*kept, *extra])
+        return f'<{path}{"?" if query else ""}{query}>; rel="{rel}"'
+
+    links = {"first": link("first")}
     if offset > 0:
-        previous = max(0, offset - limit)
-        links.append(f'<{base.include_query_params(limit=limit, offset=previous)}>; rel="prev"')
+        links["prev"] = link(
+            "prev", *([f"offset={max(0, offset - limit)}"] if offset > limit else [])
+        )
     if page["next_cursor"]:
-        url = base.include_query_params(limit=limit, cursor=page["next_cursor"])
-        links.append(f'<{url}>; rel="next"')
-    return ", ".join(links)
+        links["next"] = link("next", f"cursor={page['next_cursor']}")
+    budget = LINK_BUDGET - len(request.scope.get("raw_path", b"")) - len(url.query) - 1
+    origin = f"{url.scheme}://{url.netloc}"
+    for dropped in ("first", "prev"):
+        if len(", ".join(links.values())) + len(origin) * len(links) <= budget:
+            break
+        if len(links) > 1:
+            links.pop(dropped, None)
+    header = ", ".join(f"<{origin}{value[1:]}" for value in links.values())
+    if len(header) <= budget:
+        return header
+    relative = ", ".join(links.values())
+    return relative if len(relative) <= budget else ""

@@ -35,7 +35,9 @@ def uvicorn_options(
         "http": EdgeProtocol,  # httptools, with the head limits of api/server/protocol.py
         "log_level": log_level,
         "access_log": access_log,
-        "proxy_headers": True,
+        # Forwarded / X-Forwarded-* are read by the application, once, from the peers of
+        # DLE_FORWARDED_ALLOW_IPS (api/http/forwarded.py); uvicorn's own reading is off.
+        "proxy_headers": False,
         "server_header": False,  # no "server: uvicorn" banner
         # Per worker: past it, requests get a 503 problem (EdgeProtocol's, not uvicorn's).
         "limit_concurrency": settings.max_connections,

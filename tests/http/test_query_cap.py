@@ -22,6 +22,8 @@ def test_a_query_over_the_cap_is_a_414_problem_with_the_security_headers(
     for name, value in SECURITY_HEADERS.items():
         assert response.headers[name] == value
     assert "content-security-policy" in response.headers
+    # A browser's script can read the refusal (CORS headers, as on every answer).
+    assert response.headers["access-control-allow-origin"] == "*"
     # Nothing was cached for it; the path answers normally with a short query.
     assert "x-cache" not in response.headers
     assert sample_client.get("/v1/models?q=alexnet").status_code == 200

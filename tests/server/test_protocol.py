@@ -74,7 +74,7 @@ def test_uvicorn_gets_the_protocol_and_the_connection_bounds() -> None:
     assert options["limit_concurrency"] == 100
     assert options["backlog"] == 64
     assert options["timeout_keep_alive"] == 7
-    assert options["proxy_headers"] is True
+    assert options["proxy_headers"] is False  # api/http/forwarded.py reads them
     assert options["server_header"] is False
     assert APP == "api.app:app"
 
