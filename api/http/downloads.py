@@ -11,7 +11,8 @@ JSON only, and a cache never needs ``Vary: Accept``.
 On the JSON path, ``format=json`` is the default; ``format=csv`` / ``format=ndjson``
 (what these lists used to serve) answer ``308 Permanent Redirect`` to the download URL
 with the same query minus ``format`` and the pagination a download ignores
-(``redirect_to_download``). ``Accept`` is not negotiated: the JSON path always answers
+(``redirect_to_download``), and its ``Link`` names both downloads of the same query
+(``rel="alternate"; type="text/csv"``). ``Accept`` is not negotiated: the JSON path always answers
 JSON (RFC 9110 lets a server disregard ``Accept``; a 406 would need ``Vary: Accept`` on
 every JSON answer, which splits every shared cache by each browser's ``Accept`` string).
 
@@ -184,6 +185,21 @@ def download_url(request: Request, fmt: DownloadFormat) -> str:
     return str(url.replace(path=f"{url.path}.{fmt}"))
 
 
+def alternate_links(request: Request) -> str:
+    """``Link`` values to the downloads of the list ``request`` asks for (RFC 8288)."""
+    return ", ".join(
+        f'<{download_url(request, fmt)}>; rel="alternate"; type="{MEDIA_TYPES[fmt]}"'
+        for fmt in DOWNLOAD_FORMATS
+    )
+
+
+def with_alternates(request: Request, response: Response) -> Response:
+    """``response`` with the downloads of its list added to its ``Link``."""
+    links = [response.headers.get("link"), alternate_links(request)]
+    response.headers["Link"] = ", ".join(link for link in links if link)
+    return response
+
+
 def redirect_to_download(request: Request, fmt: DownloadFormat) -> Response:
     """308 to the download URL: one URL per representation."""
     return RedirectResponse(download_url(request, fmt), status_code=308)
@@ -331,10 +347,10 @@ def respond_rows(
 def json_list(
     request: Request, requested: Format | None, fetch: PageFetcher, page: PageRequest
 ) -> Response:
-    """A list's JSON page (with ``Link``), or the 308 of ``format=csv|ndjson``."""
+    """A list's JSON page (``Link``: its pages and downloads), or the 308 of ``format=csv``."""
     if requested == "csv" or requested == "ndjson":
         return redirect_to_download(request, requested)
-    return page_response(request, fetch(page))
+    return with_alternates(request, page_response(request, fetch(page)))
 
 
 def download_list(

@@ -23,6 +23,7 @@ from api.http.downloads import (
     download_route,
     redirect_to_download,
     respond_rows,
+    with_alternates,
 )
 from api.http.responses import JSONBody
 from api.trends import breakpoint, compare, eras, service
@@ -222,7 +223,7 @@ def list_trend_yearly(
     """Count, min, median, 90th percentile, max and geometric mean per publication year."""
     if format_ == "csv" or format_ == "ndjson":
         return redirect_to_download(request, format_)
-    return _json(service.get_yearly(session, provenance, query))
+    return with_alternates(request, _json(service.get_yearly(session, provenance, query)))
 
 
 def _yearly_download(fmt: DownloadFormat) -> Callable[..., Response]:

@@ -110,6 +110,18 @@ def test_format_on_the_list_is_a_permanent_redirect_to_the_download(client: Test
     assert as_json.headers["content-type"] == "application/json"
 
 
+@pytest.mark.parametrize(
+    "path", ["/v1/models", "/v1/milestones", "/v1/timeline", "/v1/trends/parameters/yearly"]
+)
+def test_the_list_links_to_its_downloads(client: TestClient, path: str) -> None:
+    response = client.get(f"{path}?start=2015-01-01")
+    link = response.headers["link"]
+    for fmt, media in (("csv", "text/csv"), ("ndjson", "application/x-ndjson")):
+        url = f"http://testserver{path}.{fmt}?start=2015-01-01"
+        assert f'<{url}>; rel="alternate"; type="{media}"' in link
+        assert client.get(url).headers["content-type"].startswith(media)
+
+
 def test_the_list_answers_json_whatever_the_accept_header(client: TestClient) -> None:
     plain = client.get("/v1/models?q=gpt")
     for accept in ("text/csv", "application/x-ndjson", "text/csv;q=0.5, */*"):
