@@ -107,7 +107,7 @@ FormatQuery = Annotated[
         alias="format",
         description="`json` (the default) is the only representation here. `csv` and "
         "`ndjson` answer 308 Permanent Redirect to this path with `.csv` / `.ndjson` "
-        "appended (the download operations), keeping the other parameters but `limit`, "
+        "appended (the download operations) with the same query minus `format`, `limit`, "
         "`offset` and `cursor`. `Accept` is not negotiated: this path always answers JSON.",
         examples=["json"],
     ),
