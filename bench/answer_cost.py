@@ -33,8 +33,8 @@ from seed.loader import load_seed
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGETS = (
-    ("full CSV download", "/v1/models?format=csv"),
-    ("full NDJSON download", "/v1/models?format=ndjson"),
+    ("full CSV download", "/v1/models.csv"),
+    ("full NDJSON download", "/v1/models.ndjson"),
     ("Swagger UI bundle", "/static/docs/swagger-ui-bundle.js"),
 )
 HEADERS = {"Accept-Encoding": "gzip"}

@@ -222,7 +222,7 @@ def check_contract(base: str) -> list[str]:
     if status_gz != 200 or headers_gz.get("content-encoding") != "gzip":
         raise RuntimeError(f"gzip: {status_gz} {headers_gz.get('content-encoding')}")
     notes.append(f"gzip: {len(body)} B become {len(body_gz)} B, with their own ETag")
-    status_csv, headers_csv, csv_body = get(base + "/v1/models?format=csv")
+    status_csv, headers_csv, csv_body = get(base + "/v1/models.csv")
     lines = csv_body.count(b"\r\n")
     if status_csv != 200 or not headers_csv.get("content-type", "").startswith("text/csv"):
         raise RuntimeError(f"CSV: {status_csv} {headers_csv.get('content-type')}")

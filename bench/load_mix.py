@@ -74,7 +74,7 @@ def fixed_mix(client: httpx.Client) -> list[Template]:
         Template("/v1/models/facets?facet=organization&start=2018-01-01", 2),
     ]
     mix += [Template(f"/v1/models/{slug}", 1) for slug in real["models"]]
-    mix += [Template("/v1/milestones", 4), Template("/v1/milestones?category=model", 2)]
+    mix += [Template("/v1/milestones", 4), Template("/v1/milestones?category=architecture", 2)]
     mix += [Template(f"/v1/milestones/{slug}", 1) for slug in real["milestones"][:15]]
     mix += [Template("/v1/eras", 2)] + [Template(f"/v1/eras/{slug}", 1) for slug in real["eras"]]
     mix += [Template("/v1/timeline", 3), Template("/v1/timeline?start=2010-01-01&limit=100", 2)]
@@ -85,10 +85,10 @@ def fixed_mix(client: httpx.Client) -> list[Template]:
     mix += [Template("/v1/stats/summary", 2), Template("/v1/meta", 3)]
     # Downloads: a full CSV and NDJSON of the models, milestones, the yearly trend.
     mix += [
-        Template("/v1/models?format=csv", 1),
-        Template("/v1/models?format=ndjson", 1),
-        Template("/v1/milestones?format=csv", 1),
-        Template("/v1/trends/parameters/yearly?format=csv", 1),
+        Template("/v1/models.csv", 1),
+        Template("/v1/models.ndjson", 1),
+        Template("/v1/milestones.csv", 1),
+        Template("/v1/trends/parameters/yearly.csv", 1),
     ]
     return mix
 
@@ -109,8 +109,8 @@ def busting_mix() -> list[Template]:
         Template("/v1/models/facets?min_parameters=%d&facet=domain", 3, ((1, 2 * 10**9),)),
         Template("/v1/milestones?start=%d-%02d-01", 3, (years, months)),
         Template("/v1/timeline?start=%d-%02d-01&limit=50", 3, (years, months)),
-        Template("/v1/models?format=csv&min_parameters=%d", 1, ((1, 10**6),)),
-        Template("/v1/models?format=ndjson&limit=%d", 1, ((1, 500),)),
+        Template("/v1/models.csv?min_parameters=%d", 1, ((1, 10**6),)),
+        Template("/v1/models.ndjson?max_parameters=%d000000", 1, ((1, 500),)),
     ]
     for metric in METRICS:
         for view in ("", "/eras", "/records", "/yearly", "/breakpoint"):

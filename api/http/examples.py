@@ -1,9 +1,10 @@
 """Response examples in the OpenAPI document, recorded from the real seeded data.
 
-Every GET operation's 200 response gets an ``example`` in the OpenAPI document: the
+Every GET operation's 200 JSON response gets an ``example`` in the OpenAPI document: the
 one its schema authors wrote, or else the answer the operation gave to its documented
 example request on the full seed data, recorded in ``examples.json`` (lists
-cut to two items, long texts shortened, so the document stays small). A recorded
+cut to two items, long texts shortened, so the document stays small). Downloads
+(``/v1/models.csv``, ...) declare their CSV/NDJSON example in ``download_route``. A recorded
 example is real output, not invented, and the contract tests check that each one still
 validates against the current schema and that no operation lacks one. After adding or
 changing a route, record again with::
@@ -129,8 +130,9 @@ def record(app: FastAPI, path: Path = EXAMPLES_PATH) -> dict[str, Any]:
         document = app.openapi()
         for route_path, item in document["paths"].items():
             operation = item.get("get")
-            if not operation:
-                continue
+            content = (operation or {}).get("responses", {}).get("200", {}).get("content", {})
+            if "application/json" not in content:
+                continue  # a download: its route declares its example
             response = client.get(example_url(route_path, operation))
             if response.status_code != 200:
                 raise SystemExit(

@@ -58,8 +58,9 @@ LAST_MODIFIED = _header(
     "Wed, 02 Dec 2026 00:48:03 GMT",
 )
 LINK = _header(
-    'RFC 8288 links to the `rel="first"`, `"prev"` and `"next"` pages '
-    '(a download: `rel="license"`).',
+    'RFC 8288 links to the `rel="first"`, `"prev"` and `"next"` pages and to the '
+    'downloads of the same query (`rel="alternate"` with their `type`); a download: '
+    '`rel="license"`. Left out past a size budget (`next_cursor` in the body still pages).',
     '</v1/models?limit=50>; rel="first", </v1/models?limit=50&cursor=...>; rel="next"',
 )
 TOTAL_COUNT = _header(

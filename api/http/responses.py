@@ -70,6 +70,23 @@ _PAGE_PARAMS = frozenset({"offset", "cursor", "limit"})
 _QUERY_SAFE = "!$&'()*+,;=:@/?%-._~"
 
 
+def query_as_written(request: Request, drop: frozenset[str] | set[str]) -> tuple[list[str], bool]:
+    """The request's query pairs as the client wrote them, without the names in ``drop``
+    (encoded only where a URL may not hold a byte); and whether it named ``limit``."""
+    kept, limit_given = [], False
+    for pair in request.scope.get("query_string", b"").split(b"&"):
+        name = unquote_plus(pair.partition(b"=")[0].decode("latin-1"))
+        limit_given = limit_given or name == "limit"
+        if pair and name not in drop:
+            kept.append(quote_from_bytes(pair, safe=_QUERY_SAFE))
+    return kept, limit_given
+
+
+def link_budget(request: Request) -> int:
+    """Bytes left for the ``Link`` header of an answer to ``request`` (see LINK_BUDGET)."""
+    return LINK_BUDGET - len(request.scope.get("raw_path", b"")) - len(request.url.query) - 1
+
+
 def page_links(request: Request, page: Mapping[str, Any]) -> str:
     """``Link`` header with first, prev and next pages of a list response.
 
@@ -82,12 +99,7 @@ def page_links(request: Request, page: Mapping[str, Any]) -> str:
     ``Link`` at all: the body's ``next_cursor`` still pages.
     """
     limit, offset = page["limit"], page["offset"]
-    kept, limit_given = [], False
-    for pair in request.scope.get("query_string", b"").split(b"&"):
-        name = unquote_plus(pair.partition(b"=")[0].decode("latin-1"))
-        limit_given = limit_given or name == "limit"
-        if pair and name not in _PAGE_PARAMS:
-            kept.append(quote_from_bytes(pair, safe=_QUERY_SAFE))
+    kept, limit_given = query_as_written(request, _PAGE_PARAMS)
     if limit_given:
         kept.append(f"limit={limit}")
     url = request.url
@@ -104,7 +116,7 @@ def page_links(request: Request, page: Mapping[str, Any]) -> str:
         )
     if page["next_cursor"]:
         links["next"] = link("next", f"cursor={page['next_cursor']}")
-    budget = LINK_BUDGET - len(request.scope.get("raw_path", b"")) - len(url.query) - 1
+    budget = link_budget(request)
     origin = f"{url.scheme}://{url.netloc}"
     for dropped in ("first", "prev"):
         if len(", ".join(links.values())) + len(origin) * len(links) <= budget:

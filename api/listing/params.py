@@ -6,7 +6,23 @@ import datetime as dt
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import Any
 
+from pydantic import BeforeValidator
+
 from api.errors import InvalidParameterError
+
+
+def any_case(values: Iterable[str]) -> BeforeValidator:
+    """A validator that turns a value matching one of ``values`` but for case into it.
+
+    With a ``Literal`` of ``values`` the document declares them as an enum while the
+    filters keep accepting any case (``confidence=speculative``), as they always have.
+    """
+    canonical = {value.lower(): value for value in values}
+
+    def fold(value: Any) -> Any:
+        return canonical.get(value.lower(), value) if isinstance(value, str) else value
+
+    return BeforeValidator(fold)
 
 
 def check_window(start: dt.date | None, end: dt.date | None) -> None:

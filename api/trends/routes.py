@@ -15,12 +15,15 @@ from api.db.engine import SessionDep
 from api.errors import problem_responses
 from api.http.deps import DomainQuery, OrganizationQuery, ProvenanceDep
 from api.http.downloads import (
-    VARY_ACCEPT,
+    DOWNLOAD_FORMATS,
+    REDIRECT_RESPONSES,
+    DownloadFormat,
     FormatQuery,
     RowSource,
-    download_responses,
-    negotiate,
+    download_route,
+    redirect_to_download,
     respond_rows,
+    with_alternates,
 )
 from api.http.responses import JSONBody
 from api.trends import breakpoint, compare, eras, service
@@ -208,7 +211,7 @@ def list_trend_records(
     "list_trend_yearly",
     "Summarise a metric per year",
     YearlyResponse,
-    responses={**ERRORS, **download_responses()},
+    responses={**ERRORS, **REDIRECT_RESPONSES},
 )
 def list_trend_yearly(
     request: Request,
@@ -218,14 +221,30 @@ def list_trend_yearly(
     format_: FormatQuery = None,
 ) -> Response:
     """Count, min, median, 90th percentile, max and geometric mean per publication year."""
-    result = service.get_yearly(session, provenance, query)
-    fmt = negotiate(request, format_)
-    if fmt != "json":
+    if format_ == "csv" or format_ == "ndjson":
+        return redirect_to_download(request, format_)
+    return with_alternates(request, _json(service.get_yearly(session, provenance, query)))
+
+
+def _yearly_download(fmt: DownloadFormat) -> Callable[..., Response]:
+    def download(
+        request: Request, session: SessionDep, provenance: ProvenanceDep, query: TrendQueryDep
+    ) -> Response:
+        result = service.get_yearly(session, provenance, query)
         rows = [item.model_dump(mode="json") for item in result.items]
         columns = list(YearlyItem.model_fields)
         name = f"{query.metric.value}-yearly"
         return respond_rows(request, fmt, RowSource.of(rows), columns, name, provenance)
-    return JSONBody(result.model_dump(mode="json"), headers=VARY_ACCEPT)
+
+    download.__doc__ = f"The yearly summary, one row per year, as {fmt}."
+    return download
+
+
+for _fmt in DOWNLOAD_FORMATS:
+    router.get(
+        f"/{{metric}}/yearly.{_fmt}",
+        **download_route("list_trend_yearly", _fmt, "a metric's yearly summary"),
+    )(_yearly_download(_fmt))
 
 
 @stats_router.get(

@@ -12,7 +12,7 @@ from api.db.migrate import upgrade
 from seed.loader import load_seed
 from tests.conftest import SEED_DIR, make_client
 
-ROUTES = ["/v1/models?limit=5", "/v1/models?format=csv", "/v1/milestones", "/v1/timeline"]
+ROUTES = ["/v1/models?limit=5", "/v1/models.csv", "/v1/milestones", "/v1/timeline"]
 PAGE = 4096
 
 

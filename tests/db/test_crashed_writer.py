@@ -77,7 +77,7 @@ def _assert_serves(client_url: str, version: str) -> None:
         models = client.get("/v1/models?limit=1")
         assert models.status_code == 200, models.text
         assert models.json()["meta"]["data_version"] == version
-        assert client.get("/v1/models?format=csv").status_code == 200
+        assert client.get("/v1/models.csv").status_code == 200
 
 
 def test_a_writer_killed_mid_write_leaves_the_old_data(seeded_file: tuple[str, Path]) -> None:

@@ -150,7 +150,8 @@ def _schema_values(leaf: Mapping[str, Any]) -> st.SearchStrategy[str]:
 
 
 def _item_schema(operation: Mapping[str, Any]) -> Mapping[str, Any]:
-    return resolve(operation["responses"]["200"]["content"]["application/json"]["schema"])
+    content = operation["responses"]["200"]["content"]
+    return resolve(content.get("application/json", {}).get("schema", {}))
 
 
 def _item_fields(operation: Mapping[str, Any]) -> list[str]:

@@ -262,7 +262,7 @@ def test_if_match(sample_client: TestClient) -> None:
 
 
 def test_if_match_on_a_streamed_download(sample_client: TestClient) -> None:
-    url = "/v1/models?format=csv"
+    url = "/v1/models.csv"
     etag = sample_client.get(url, headers=IDENTITY).headers["etag"]
     assert sample_client.get(url, headers={**IDENTITY, "If-Match": etag}).status_code == 200
     failed = sample_client.get(url, headers={**IDENTITY, "If-Match": '"other"'})

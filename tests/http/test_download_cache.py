@@ -93,8 +93,8 @@ def test_a_second_full_csv_download_is_a_hit_with_the_same_bytes(seeded_url: str
 def _second_download_is_a_hit(client: TestClient) -> None:
     for encoding in ("identity", "gzip"):
         headers = {"Accept-Encoding": encoding}
-        miss = client.get("/v1/models", params={"format": "csv"}, headers=headers)
-        hit = client.get("/v1/models", params={"format": "csv"}, headers=headers)
+        miss = client.get("/v1/models.csv?sort=-name", headers=headers)
+        hit = client.get("/v1/models.csv?sort=-name", headers=headers)
         assert miss.status_code == hit.status_code == 200
         assert (miss.headers["x-cache"], hit.headers["x-cache"]) == (
             "MISS" if encoding == "identity" else "HIT",
@@ -105,9 +105,7 @@ def _second_download_is_a_hit(client: TestClient) -> None:
             assert hit.headers[name] == miss.headers[name], name
         assert hit.headers.get("content-encoding") == miss.headers.get("content-encoding")
         revalidated = client.get(
-            "/v1/models",
-            params={"format": "csv"},
-            headers={**headers, "If-None-Match": hit.headers["etag"]},
+            "/v1/models.csv?sort=-name", headers={**headers, "If-None-Match": hit.headers["etag"]}
         )
         assert revalidated.status_code == 304
 
@@ -115,16 +113,37 @@ def _second_download_is_a_hit(client: TestClient) -> None:
 def test_a_reseed_is_not_answered_with_the_old_download(empty_url: str, tmp_path: Path) -> None:
     upgrade(empty_url)
     load_seed(empty_url, SAMPLE_DIR)
-    params = {"format": "ndjson", "fields": "name"}
+    params = {"fields": "name"}
     with make_client(empty_url) as client:
-        before = client.get("/v1/models", params=params)
-        assert client.get("/v1/models", params=params).headers["x-cache"] == "HIT"
+        before = client.get("/v1/models.ndjson", params=params)
+        assert client.get("/v1/models.ndjson", params=params).headers["x-cache"] == "HIT"
         assert b'"AlexNet"' in before.content
 
         load_seed(empty_url, renamed_sample(tmp_path, "AlexNet", "ALEXNET"))
-        after = client.get("/v1/models", params=params)
+        after = client.get("/v1/models.ndjson", params=params)
         assert after.headers["x-cache"] == "MISS"
         assert b'"ALEXNET"' in after.content and b'"AlexNet"' not in after.content
         assert after.headers["etag"] != before.headers["etag"]
-        again = client.get("/v1/models", params=params)
+        again = client.get("/v1/models.ndjson", params=params)
         assert again.headers["x-cache"] == "HIT" and again.content == after.content
+
+
+def test_every_download_path_is_cached_and_the_redirect_reaches_the_same_entry(
+    client: TestClient,
+) -> None:
+    for url in (
+        "/v1/milestones.csv?category=architecture",
+        "/v1/timeline.ndjson?models=all",
+        "/v1/trends/parameters/yearly.csv?start=2010-01-01",
+    ):
+        miss = client.get(url, headers={"Accept-Encoding": "identity"})
+        hit = client.get(url, headers={"Accept-Encoding": "identity"})
+        assert (miss.headers["x-cache"], hit.headers["x-cache"]) == ("MISS", "HIT"), url
+        assert hit.content == miss.content and hit.headers["etag"] == miss.headers["etag"]
+    path, _, query = "/v1/milestones.csv?category=architecture".partition("?")
+    redirected = client.get(
+        f"{path[: -len('.csv')]}?{query}&format=csv&limit=5",
+        headers={"Accept-Encoding": "identity"},
+    )
+    assert redirected.history[0].status_code == 308
+    assert redirected.headers["x-cache"] == "HIT"

@@ -51,7 +51,7 @@ def test_links_name_the_public_host_proto_and_prefix(proxied: TestClient) -> Non
     response = proxied.get("/v1/models?limit=2", headers={**PUBLIC, "X-Forwarded-Prefix": "/dle/"})
     assert response.status_code == 200
     links = _links(response)
-    assert links and all(u.startswith("https://api.example.org/dle/v1/models?") for u in links)
+    assert links and all(u.startswith("https://api.example.org/dle/v1/models") for u in links)
     problem = proxied.get("/v1/models/nope", headers={"X-Forwarded-Prefix": "/dle"}).json()
     assert problem["instance"] == "/dle/v1/models/nope"
 
@@ -77,7 +77,7 @@ def test_docs_and_openapi_follow_the_prefix(proxied: TestClient) -> None:
 def test_untrusted_peers_change_nothing(client: TestClient) -> None:
     headers = {**PUBLIC, "X-Forwarded-Prefix": "/dle", "Forwarded": "host=evil.example"}
     links = _links(client.get("/v1/models?limit=2", headers=headers))
-    assert all(u.startswith("http://testserver/v1/models?") for u in links)
+    assert links and all(u.startswith("http://testserver/v1/models") for u in links)
 
 
 @pytest.mark.parametrize(

@@ -13,7 +13,7 @@ from tests.live_server import live_server
 REQUESTS = [
     ("GET", "/health", {}),
     ("GET", "/v1/models?limit=2", {}),
-    ("GET", "/v1/models?format=csv&limit=2", {}),
+    ("GET", "/v1/models.csv?min_parameters=1", {}),
     ("GET", "/v1/models/no-such-model", {}),
     ("GET", "/v1/models?nope=1", {}),
     ("GET", "/openapi.json", {}),

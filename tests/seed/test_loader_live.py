@@ -32,7 +32,7 @@ CLIENT_TIMEOUT = httpx.Timeout(60.0)
 # Every data route, with a download where the route has one.
 DATA_ROUTES = [
     "/v1/models?limit=3",
-    "/v1/models?format=csv&limit=3",
+    "/v1/models.csv?min_parameters=1",
     "/v1/milestones",
     "/v1/timeline",
     "/v1/eras",
@@ -51,7 +51,7 @@ class Observed:
 
 
 def _read_csv(client: httpx.Client, base: str, seen: Observed) -> None:
-    response = client.get(f"{base}/v1/models?format=csv")
+    response = client.get(f"{base}/v1/models.csv")
     if response.status_code != 200:
         with seen.lock:
             seen.failures.append(f"csv {response.status_code}: {response.text[:200]}")

@@ -534,9 +534,25 @@ def test_yearly_csv_has_one_row_per_year(client: TestClient) -> None:
     import io
 
     body = client.get("/v1/trends/parameters/yearly?start=2010-01-01").json()
-    response = client.get("/v1/trends/parameters/yearly?start=2010-01-01&format=csv")
+    response = client.get("/v1/trends/parameters/yearly.csv?start=2010-01-01")
     assert response.status_code == 200
     assert 'filename="parameters-yearly.csv"' in response.headers["content-disposition"]
     rows = list(csv.DictReader(io.StringIO(response.text)))
     assert [int(row["year"]) for row in rows] == [item["year"] for item in body["items"]]
     assert [float(row["median"]) for row in rows] == [item["median"] for item in body["items"]]
+
+
+def test_yearly_ndjson_is_the_items_then_the_meta(client: TestClient) -> None:
+    import json
+
+    body = client.get("/v1/trends/training_compute/yearly?domain=Language").json()
+    response = client.get("/v1/trends/training_compute/yearly.ndjson?domain=Language")
+    assert response.headers["content-type"].startswith("application/x-ndjson")
+    *items, last = [json.loads(line) for line in response.text.splitlines()]
+    assert items == body["items"]
+    assert last == {"meta": {**body["meta"], "total": len(items)}}
+    redirect = client.get(
+        "/v1/trends/training_compute/yearly?domain=Language&format=ndjson", follow_redirects=False
+    )
+    assert redirect.status_code == 308
+    assert redirect.headers["location"].endswith("/yearly.ndjson?domain=Language")

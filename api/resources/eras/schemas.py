@@ -7,7 +7,8 @@ import datetime as dt
 from pydantic import BaseModel, Field
 
 from api.listing.schemas import MetaInfo
-from api.resources.milestones.schemas import ReferencePublic
+from api.resources.milestones.schemas import DatePrecision, ReferencePublic
+from api.tables import MilestoneCategory
 
 
 class EraMilestone(BaseModel):
@@ -15,9 +16,9 @@ class EraMilestone(BaseModel):
 
     slug: str
     date: dt.date
-    date_precision: str
+    date_precision: DatePrecision
     title: str
-    category: str
+    category: MilestoneCategory
 
 
 class EraPublic(BaseModel):

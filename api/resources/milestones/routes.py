@@ -2,25 +2,37 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import Response
 
 from api.db.engine import SessionDep
 from api.errors import problem_responses
-from api.http.deps import EndQuery, PageDep, ProvenanceDep, StartQuery, fields_query
-from api.http.downloads import FormatQuery, download_responses, list_response
+from api.http.deps import PageDep, ProvenanceDep, fields_query
+from api.http.downloads import (
+    DOWNLOAD_FORMATS,
+    REDIRECT_RESPONSES,
+    DownloadFormat,
+    FormatQuery,
+    download_list,
+    download_route,
+    json_list,
+)
 from api.http.responses import JSONBody
 from api.listing.pages import parse_sort
 from api.listing.params import pick
 from api.listing.schemas import Page
 from api.resources.milestones import service
+from api.resources.milestones.params import ListFieldsQuery, SortQuery, milestone_filters
 from api.resources.milestones.schemas import MilestonePublic, MilestoneSummary
-from api.tables import MAX_MILESTONE_SLUG_LENGTH, MILESTONE_CATEGORIES
+from api.tables import MAX_MILESTONE_SLUG_LENGTH
 
 router = APIRouter(prefix="/v1/milestones", tags=["milestones"])
+
+FiltersDep = Annotated[service.MilestoneFilters, Depends(milestone_filters)]
 
 
 @router.get(
@@ -28,73 +40,47 @@ router = APIRouter(prefix="/v1/milestones", tags=["milestones"])
     operation_id="list_milestones",
     summary="List milestones",
     response_model=Page[MilestoneSummary],
-    responses={**problem_responses(400, 422, 503), **download_responses()},
+    responses={**problem_responses(400, 422, 503), **REDIRECT_RESPONSES},
 )
 def list_milestones(
     request: Request,
     session: SessionDep,
     provenance: ProvenanceDep,
     page: PageDep,
-    q: Annotated[
-        str | None,
-        Query(
-            max_length=200, description="Search in titles and summaries.", examples=["transformer"]
-        ),
-    ] = None,
-    start: StartQuery = None,
-    end: EndQuery = None,
-    category: Annotated[
-        tuple[str, ...],
-        Query(
-            description=f"Repeat for any of: {', '.join(MILESTONE_CATEGORIES)}.",
-            examples=[["architecture"]],
-        ),
-    ] = (),
-    tag: Annotated[
-        tuple[str, ...],
-        Query(description="Tag; repeat for any of.", examples=[["computer-vision"]]),
-    ] = (),
-    era: Annotated[
-        tuple[str, ...],
-        Query(description="Era slug; repeat for any of.", examples=[["deep-learning"]]),
-    ] = (),
-    organization: Annotated[
-        tuple[str, ...],
-        Query(
-            description="Organization involved (case-insensitive); repeat for any of.",
-            examples=[["Google"]],
-        ),
-    ] = (),
-    model: Annotated[
-        tuple[str, ...],
-        Query(description="Slug of a related model; repeat for any of.", examples=[["alexnet"]]),
-    ] = (),
-    sort: Annotated[
-        str | None,
-        Query(
-            description="Sort keys: date (default), title, slug; `-` for descending.",
-            examples=["-date"],
-            max_length=200,
-        ),
-    ] = None,
-    fields: Annotated[str | None, fields_query("title,date,category")] = None,
+    filters: FiltersDep,
+    sort: SortQuery = None,
+    fields: ListFieldsQuery = None,
     format_: FormatQuery = None,
 ) -> Response:
-    """Milestones matching the filters, in date order by default (or all as CSV/NDJSON)."""
-    filters = service.MilestoneFilters(
-        q=q.strip() or None if q else None,
-        start=start,
-        end=end,
-        category=tuple(category),
-        tag=tuple(tag),
-        era=tuple(era),
-        organization=tuple(organization),
-        model=tuple(model),
-    )
+    """Milestones matching the filters, in date order by default (all: `.csv`, `.ndjson`)."""
     keys = parse_sort(sort, service.SORTABLE, service.DEFAULT_SORT)
     selected = service.parse_fields(fields)
     pages = partial(service.list_milestones, session, provenance, filters, keys, fields=selected)
-    return list_response(request, format_, pages, page, selected, "milestones", provenance)
+    return json_list(request, format_, pages, page)
+
+
+def _download(fmt: DownloadFormat) -> Callable[..., Response]:
+    def download(
+        request: Request,
+        session: SessionDep,
+        provenance: ProvenanceDep,
+        filters: FiltersDep,
+        sort: SortQuery = None,
+        fields: ListFieldsQuery = None,
+    ) -> Response:
+        keys = parse_sort(sort, service.SORTABLE, service.DEFAULT_SORT)
+        selected = service.parse_fields(fields)
+        pages = partial(
+            service.list_milestones, session, provenance, filters, keys, fields=selected
+        )
+        return download_list(request, fmt, pages, selected, "milestones", provenance)
+
+    download.__doc__ = f"Every milestone matching the filters, in the list's order, as {fmt}."
+    return download
+
+
+for _fmt in DOWNLOAD_FORMATS:
+    router.get(f".{_fmt}", **download_route("list_milestones", _fmt, "milestones"))(_download(_fmt))
 
 
 @router.get(

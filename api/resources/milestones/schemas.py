@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
 from api.listing.schemas import MetaInfo
-from api.tables import MILESTONE_CATEGORIES
+from api.tables import MilestoneCategory
+
+DatePrecision = Literal["year", "month", "day"]
 
 
 def _opt(description: str) -> Any:
@@ -47,14 +49,12 @@ class MilestoneBase(BaseModel):
 
     slug: str = Field(description="Stable identifier.", examples=["attention-is-all-you-need"])
     date: dt.date | None = _opt("When it happened (ISO 8601), to the stated precision.")
-    date_precision: str | None = _opt(
+    date_precision: DatePrecision | None = _opt(
         "Precision of `date`: 'year' (written YYYY-01-01), 'month' (YYYY-MM-01) or 'day'."
     )
     title: str | None = _opt("Short title.")
     summary: str | None = _opt("One to three sentences, written for this service.")
-    category: str | None = _opt(
-        f"{', '.join(MILESTONE_CATEGORIES[:-1])} or {MILESTONE_CATEGORIES[-1]}."
-    )
+    category: MilestoneCategory | None = _opt("What kind of step it was.")
     era: EraRef | None = _opt("The era the date falls in.")
     tags: list[str] | None = _opt("Lowercase tags, e.g. computer-vision.")
     organizations: list[str] | None = _opt("Organizations involved.")

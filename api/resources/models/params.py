@@ -3,14 +3,32 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Literal, get_args
 
 from fastapi import Query
 
 from api.http.deps import DomainQuery, OrganizationQuery
-from api.listing.params import check_known_fields
+from api.listing.params import any_case
 from api.resources.models.filters import RANGE_FIELDS, ModelFilters
-from api.resources.models.service import HAS_FIELDS
+from api.resources.models.service import FACETS, HAS_FIELDS
+
+ConfidenceValue = Literal["Confident", "Likely", "Speculative", "Unknown"]
+AccessibilityValue = Literal[
+    "API access",
+    "Hosted access (no API)",
+    "Open weights (non-commercial)",
+    "Open weights (restricted use)",
+    "Open weights (unrestricted)",
+    "Unreleased",
+]
+if TYPE_CHECKING:  # the values come from the schemas: an enum in the document, str to mypy
+    HasField = str
+    FacetName = str
+else:
+    HasField = Literal[tuple(sorted(HAS_FIELDS))]
+    FacetName = Literal[FACETS]
+CONFIDENCE_VALUES: tuple[str, ...] = get_args(ConfidenceValue)
+ACCESSIBILITY_VALUES: tuple[str, ...] = get_args(AccessibilityValue)
 
 _RANGE_EXAMPLES = {
     ("parameters", "min"): 1e9,
@@ -61,16 +79,16 @@ def model_filters(
         Query(description="Task name or slug; repeat for any of.", examples=[["Chat"]]),
     ] = (),
     model_accessibility: Annotated[
-        tuple[str, ...],
+        tuple[Annotated[AccessibilityValue, any_case(ACCESSIBILITY_VALUES)], ...],
         Query(
-            description="e.g. 'API access', 'Open weights (unrestricted)'; repeat for any of.",
+            description="How the weights can be accessed (any case); repeat for any of.",
             examples=[["Open weights (unrestricted)"]],
         ),
     ] = (),
     confidence: Annotated[
-        tuple[str, ...],
+        tuple[Annotated[ConfidenceValue, any_case(CONFIDENCE_VALUES)], ...],
         Query(
-            description="Confident, Likely, Speculative, Unknown; repeat for any of.",
+            description="Epoch AI's confidence in the figures (any case); repeat for any of.",
             examples=[["Confident"]],
         ),
     ] = (),
@@ -112,7 +130,7 @@ def model_filters(
         float | None, _range("training_compute_cost_2023_usd", "max")
     ] = None,
     has: Annotated[
-        tuple[str, ...],
+        tuple[HasField, ...],
         Query(
             description="Only models with a value for this field; repeat for all of.",
             examples=[["parameters"]],
@@ -120,7 +138,6 @@ def model_filters(
     ] = (),
 ) -> ModelFilters:
     """The filters shared by the list, facets and trends."""
-    check_known_fields("has", has, HAS_FIELDS)
     bounds = {
         "parameters": (min_parameters, max_parameters),
         "training_compute_flop": (min_training_compute_flop, max_training_compute_flop),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 from typing import Annotated
 
@@ -9,15 +10,23 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import Response
 
 from api.db.engine import SessionDep
-from api.errors import InvalidParameterError, problem_responses
+from api.errors import problem_responses
 from api.http.deps import PageDep, ProvenanceDep, fields_query
-from api.http.downloads import FormatQuery, download_responses, list_response
+from api.http.downloads import (
+    DOWNLOAD_FORMATS,
+    REDIRECT_RESPONSES,
+    DownloadFormat,
+    FormatQuery,
+    download_list,
+    download_route,
+    json_list,
+)
 from api.http.responses import JSONBody
 from api.listing.pages import parse_sort
 from api.listing.schemas import Page
 from api.resources.models import service
 from api.resources.models.filters import ModelFilters
-from api.resources.models.params import model_filters
+from api.resources.models.params import FacetName, model_filters
 from api.resources.models.schemas import MLModelPublic, MLModelSummary, ModelFacets
 from api.tables import MAX_SLUG_LENGTH
 
@@ -32,12 +41,27 @@ SlugPath = Annotated[
 ]
 
 
+SortQuery = Annotated[
+    str | None,
+    Query(
+        description="Comma-separated sort keys, `-` for descending; nulls always last; "
+        f"ties broken by a unique key. Default `{service.DEFAULT_SORT}`. "
+        f"Keys: {', '.join(service.SORTABLE)}.",
+        examples=["-parameters,name"],
+        max_length=500,
+    ),
+]
+ListFieldsQuery = Annotated[
+    str | None, fields_query("name,publication_date,parameters", "all but long notes")
+]
+
+
 @router.get(
     "",
     operation_id="list_models",
     summary="List models",
     response_model=Page[MLModelSummary],
-    responses={**problem_responses(400, 422, 503), **download_responses()},
+    responses={**problem_responses(400, 422, 503), **REDIRECT_RESPONSES},
 )
 def list_models(
     request: Request,
@@ -45,26 +69,37 @@ def list_models(
     provenance: ProvenanceDep,
     filters: FiltersDep,
     page: PageDep,
-    sort: Annotated[
-        str | None,
-        Query(
-            description="Comma-separated sort keys, `-` for descending; nulls always last; "
-            f"ties broken by a unique key. Default `{service.DEFAULT_SORT}`. "
-            f"Keys: {', '.join(service.SORTABLE)}.",
-            examples=["-parameters,name"],
-            max_length=500,
-        ),
-    ] = None,
-    fields: Annotated[
-        str | None, fields_query("name,publication_date,parameters", "all but long notes")
-    ] = None,
+    sort: SortQuery = None,
+    fields: ListFieldsQuery = None,
     format_: FormatQuery = None,
 ) -> Response:
-    """Notable ML models matching the filters, one page at a time (or all as CSV/NDJSON)."""
+    """Notable ML models matching the filters, one page at a time (all: `/v1/models.csv`)."""
     keys = parse_sort(sort, service.SORTABLE, service.DEFAULT_SORT)
     selected = service.parse_fields(fields, service.SUMMARY_FIELDS)
     pages = partial(service.list_models, session, provenance, filters, keys, fields=selected)
-    return list_response(request, format_, pages, page, selected, "models", provenance)
+    return json_list(request, format_, pages, page)
+
+
+def _download(fmt: DownloadFormat) -> Callable[..., Response]:
+    def download(
+        request: Request,
+        session: SessionDep,
+        provenance: ProvenanceDep,
+        filters: FiltersDep,
+        sort: SortQuery = None,
+        fields: ListFieldsQuery = None,
+    ) -> Response:
+        keys = parse_sort(sort, service.SORTABLE, service.DEFAULT_SORT)
+        selected = service.parse_fields(fields, service.SUMMARY_FIELDS)
+        pages = partial(service.list_models, session, provenance, filters, keys, fields=selected)
+        return download_list(request, fmt, pages, selected, "models", provenance)
+
+    download.__doc__ = f"Every model matching the filters, in the list's order, as {fmt}."
+    return download
+
+
+for _fmt in DOWNLOAD_FORMATS:
+    router.get(f".{_fmt}", **download_route("list_models", _fmt, "models"))(_download(_fmt))
 
 
 @router.get(
@@ -79,21 +114,11 @@ def get_model_facets(
     provenance: ProvenanceDep,
     filters: FiltersDep,
     facet: Annotated[
-        tuple[str, ...],
-        Query(
-            description=f"Facets to count (default: all): {', '.join(service.FACETS)}.",
-            examples=[["domain", "year"]],
-        ),
+        tuple[FacetName, ...],
+        Query(description="Facets to count (default: all).", examples=[["domain", "year"]]),
     ] = (),
 ) -> JSONBody:
     """How many models matching the filters have each domain, organization, year..."""
-    unknown = [f for f in facet if f not in service.FACETS]
-    if unknown:
-        raise InvalidParameterError(
-            "facet",
-            f"unknown facet {unknown[0]!r}; expected one of {', '.join(service.FACETS)}",
-            "unknown_field",
-        )
     chosen = tuple(dict.fromkeys(facet)) or service.FACETS
     return JSONBody(service.facet_counts(session, provenance, filters, chosen))
 

@@ -2,21 +2,33 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
 from api.db.engine import SessionDep
 from api.errors import problem_responses
-from api.http.deps import EndQuery, PageDep, ProvenanceDep, StartQuery, fields_query
-from api.http.downloads import FormatQuery, download_responses, list_response
+from api.http.deps import PageDep, ProvenanceDep
+from api.http.downloads import (
+    DOWNLOAD_FORMATS,
+    REDIRECT_RESPONSES,
+    DownloadFormat,
+    FormatQuery,
+    download_list,
+    download_route,
+    json_list,
+)
 from api.listing.schemas import Page
 from api.resources.timeline import service
+from api.resources.timeline.params import ListFieldsQuery, SortQuery, timeline_filters
 from api.resources.timeline.schemas import TimelineItem
 
 router = APIRouter(prefix="/v1/timeline", tags=["timeline"])
+
+FiltersDep = Annotated[service.TimelineFilters, Depends(timeline_filters)]
 
 
 @router.get(
@@ -24,37 +36,40 @@ router = APIRouter(prefix="/v1/timeline", tags=["timeline"])
     operation_id="get_timeline",
     summary="Timeline of milestones and model releases",
     response_model=Page[TimelineItem],
-    responses={**problem_responses(400, 422, 503), **download_responses()},
+    responses={**problem_responses(400, 422, 503), **REDIRECT_RESPONSES},
 )
 def get_timeline(
     request: Request,
     session: SessionDep,
     provenance: ProvenanceDep,
     page: PageDep,
-    start: StartQuery = None,
-    end: EndQuery = None,
-    milestones: Annotated[bool, Query(description="Include milestones.", examples=[True])] = True,
-    models: Annotated[
-        service.ModelSelection,
-        Query(
-            description="Model releases to include: all, frontier (flagged by Epoch AI; the "
-            "default), linked (those a milestone is about) or none.",
-            examples=["frontier"],
-        ),
-    ] = service.ModelSelection.frontier,
-    sort: Annotated[
-        str | None,
-        Query(
-            description="date (default) or title; `-` for descending.",
-            examples=["-date"],
-            max_length=100,
-        ),
-    ] = None,
-    fields: Annotated[str | None, fields_query("kind,date,title")] = None,
+    filters: FiltersDep,
+    sort: SortQuery = None,
+    fields: ListFieldsQuery = None,
     format_: FormatQuery = None,
 ) -> Response:
-    """One chronological feed for drawing a timeline from a single request (or CSV/NDJSON)."""
-    filters = service.TimelineFilters(start=start, end=end, milestones=milestones, models=models)
+    """One chronological feed for drawing a timeline from a single request (all: `.csv`)."""
     selected = service.parse_fields(fields)
     pages = partial(service.timeline, session, provenance, filters, sort, fields=selected)
-    return list_response(request, format_, pages, page, selected, "timeline", provenance)
+    return json_list(request, format_, pages, page)
+
+
+def _download(fmt: DownloadFormat) -> Callable[..., Response]:
+    def download(
+        request: Request,
+        session: SessionDep,
+        provenance: ProvenanceDep,
+        filters: FiltersDep,
+        sort: SortQuery = None,
+        fields: ListFieldsQuery = None,
+    ) -> Response:
+        selected = service.parse_fields(fields)
+        pages = partial(service.timeline, session, provenance, filters, sort, fields=selected)
+        return download_list(request, fmt, pages, selected, "timeline", provenance)
+
+    download.__doc__ = f"The whole feed, in its order, as {fmt}."
+    return download
+
+
+for _fmt in DOWNLOAD_FORMATS:
+    router.get(f".{_fmt}", **download_route("get_timeline", _fmt, "the timeline"))(_download(_fmt))

@@ -3,21 +3,29 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Literal
 
 from pydantic import BaseModel, Field
+
+from api.resources.milestones.schemas import DatePrecision
+from api.tables import MilestoneCategory
 
 
 class TimelineItem(BaseModel):
     """One entry of the merged feed: a milestone or a model release."""
 
-    kind: str | None = Field(default=None, description="'milestone' or 'model'.")
+    kind: Literal["milestone", "model"] | None = Field(
+        default=None, description="A milestone or a model release."
+    )
     slug: str = Field(description="Slug in /v1/milestones or /v1/models.")
     date: dt.date | None = Field(
         default=None, description="Date of the event or the model's publication."
     )
-    date_precision: str | None = Field(default=None, description="'year', 'month' or 'day'.")
+    date_precision: DatePrecision | None = Field(default=None, description="Precision of `date`.")
     title: str | None = Field(default=None, description="Milestone title or model name.")
-    category: str | None = Field(default=None, description="Milestone category; null for models.")
+    category: MilestoneCategory | None = Field(
+        default=None, description="Milestone category; null for models."
+    )
     parameters: float | None = Field(
         default=None, description="Model parameters; null for milestones."
     )

@@ -182,13 +182,31 @@ def test_csv_download_has_every_milestone(client: TestClient) -> None:
     import io
 
     total = client.get("/v1/milestones?limit=1").json()["total"]
-    response = client.get("/v1/milestones?format=csv&fields=title,date,tags")
+    response = client.get("/v1/milestones.csv?fields=title,date,tags")
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/csv")
     rows = list(csv.DictReader(io.StringIO(response.text)))
     assert len(rows) == total
     assert list(rows[0]) == ["slug", "title", "date", "tags", "attribution"]
     assert all("Epoch AI" in row["attribution"] for row in rows)
+
+
+def test_csv_references_are_one_json_array_per_cell(client: TestClient) -> None:
+    import csv
+    import io
+    import json
+
+    expected = {
+        item["slug"]: item["references"]
+        for item in client.get("/v1/milestones?fields=references&limit=500").json()["items"]
+    }
+    response = client.get("/v1/milestones.csv?fields=references")
+    rows = list(csv.DictReader(io.StringIO(response.text), strict=True))
+    assert len(rows) == len(expected)
+    several = [row for row in rows if len(expected[row["slug"]]) > 1]
+    assert several, "the data has milestones with several references"
+    for row in rows:
+        assert json.loads(row["references"]) == expected[row["slug"]], row["slug"]
 
 
 def test_detail_fields(client: TestClient) -> None:

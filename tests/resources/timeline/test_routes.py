@@ -65,6 +65,7 @@ def test_fields_and_ndjson(client: TestClient) -> None:
 
     page = client.get("/v1/timeline?fields=kind,date&limit=3").json()
     assert all(set(item) == {"slug", "kind", "date"} for item in page["items"])
-    download = client.get("/v1/timeline?format=ndjson&fields=kind")
-    lines = [json.loads(line) for line in download.text.splitlines()]
-    assert len(lines) == page["total"]
+    download = client.get("/v1/timeline.ndjson?fields=kind")
+    *lines, last = [json.loads(line) for line in download.text.splitlines()]
+    assert len(lines) == page["total"] == last["meta"]["total"]
+    assert all(set(line) == {"slug", "kind"} for line in lines)
