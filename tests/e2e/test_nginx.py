@@ -145,8 +145,9 @@ def test_links_name_the_public_host_proto_and_prefix(proxy: str) -> None:
     response = _get(proxy, "/v1/models?limit=2")
     assert response.status_code == 200
     urls = [part.split(">")[0].lstrip(" <") for part in response.headers["link"].split(", <")]
-    public = f"https://{PUBLIC_HOST}{PREFIX}/v1/models?"
+    public = f"https://{PUBLIC_HOST}{PREFIX}/v1/models"
     assert urls and all(url.startswith(public) for url in urls), urls
+    assert f"{public}.csv" in urls  # the downloads of the same list, at the public address
     follow = _get(proxy, "/" + urls[0].removeprefix(f"https://{PUBLIC_HOST}{PREFIX}/"))
     assert follow.status_code == 200 and follow.json()["offset"] == 0
     docs = _get(proxy, "/docs").text
