@@ -53,6 +53,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             settings.database_url,
             read_only=True,
             connect_timeout=settings.db_connect_timeout_seconds,
+            pool_timeout=settings.db_pool_timeout_seconds,
             statement_timeout_ms=settings.db_statement_timeout_ms,
         )
         bound_sqlite_statements(engine, settings.db_statement_timeout_ms)

@@ -50,6 +50,11 @@ class Settings(BaseSettings):
         " X-Forwarded-* headers are believed; '*' trusts every peer.",
     )
     db_connect_timeout_seconds: float = Field(default=3.0, gt=0)
+    db_pool_timeout_seconds: float = Field(
+        default=15.0,
+        gt=0,
+        description="How long a request waits for a free PostgreSQL connection under load.",
+    )
     db_statement_timeout_ms: int = Field(default=10_000, ge=0)
     # The server edge of `dle serve` (api/server/; docs/deployment.md, "Limits").
     max_request_line_bytes: int = Field(

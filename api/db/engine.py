@@ -102,8 +102,14 @@ def make_engine(
     read_only: bool,
     connect_timeout: float = 3.0,
     statement_timeout_ms: int = 0,
+    pool_timeout: float | None = None,
 ) -> Engine:
-    """Build an engine; ``read_only`` engines refuse every write at the connection level."""
+    """Build an engine; ``read_only`` engines refuse every write at the connection level.
+
+    ``pool_timeout`` (default: ``connect_timeout``) is how long a request waits for a free
+    pooled connection when all are in use: a queue under load, not an outage (a
+    database that does not answer fails each connection after ``connect_timeout``).
+    """
     if is_sqlite(url):
         return _make_sqlite_engine(url, read_only=read_only, connect_timeout=connect_timeout)
     connect_args = postgres_connect_args(
@@ -117,7 +123,7 @@ def make_engine(
         pool_pre_ping=True,
         pool_size=5,
         max_overflow=5,
-        pool_timeout=connect_timeout,
+        pool_timeout=connect_timeout if pool_timeout is None else pool_timeout,
     )
 
 
