@@ -3,14 +3,17 @@ fail as fast as an unreachable database does."""
 
 from __future__ import annotations
 
+import sqlite3
 import threading
+from pathlib import Path
+from typing import Any
 
 import pytest
+from sqlalchemy import text
 
-from api.db.engine import make_engine
+from api.db.engine import SERVING_STATEMENT_CACHE, make_engine
+from api.db.migrate import upgrade
 from tests.conftest import make_client
-
-pytestmark = pytest.mark.postgres
 
 
 def test_the_pool_wait_is_its_own_setting(seeded_url: str, backend: str) -> None:
@@ -45,3 +48,27 @@ def test_a_request_waits_for_a_busy_pool_instead_of_failing(seeded_url: str, bac
         for connection in held:
             connection.close()
         assert answers == [200]
+
+
+def test_serving_sqlite_connections_keep_few_prepared_statements(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each prepared statement holds C memory; with the driver's default of 128 per
+    connection, varied queries grew a worker by hundreds of MiB (docs/benchmarks-load.md)."""
+    url = f"sqlite:///{tmp_path / 'statements.sqlite3'}"
+    upgrade(url)
+    opened: list[dict[str, Any]] = []
+    real_connect = sqlite3.dbapi2.connect
+
+    def spy(*args: Any, **kwargs: Any) -> sqlite3.Connection:
+        opened.append(kwargs)
+        return real_connect(*args, **kwargs)
+
+    monkeypatch.setattr(sqlite3.dbapi2, "connect", spy)  # what SQLAlchemy calls
+    engine = make_engine(url, read_only=True)
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+    finally:
+        engine.dispose()
+    assert opened and opened[0].get("cached_statements", 128) <= SERVING_STATEMENT_CACHE <= 32
