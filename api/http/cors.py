@@ -20,11 +20,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from starlette.datastructures import Headers, MutableHeaders
-from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.http.problems import problem_response
+from api.http.problems import refusal
 
 ALLOWED_METHODS = ("GET", "HEAD", "OPTIONS")
 ALLOWED_HEADERS = ("Accept", "Accept-Encoding", "If-None-Match", "Content-Type")
@@ -87,9 +86,7 @@ class CorsMiddleware:
         """The answer to a preflight: 200 with the allowed methods and headers, or a 403."""
         refused = self.refusal(headers, origin)
         if refused is not None:
-            response: Response = problem_response(
-                Request(scope), 403, detail=refused, headers={"cache-control": "no-store"}
-            )
+            response: Response = refusal(scope, 403, refused)
         else:
             response = Response(status_code=200)
             response.headers["access-control-allow-methods"] = ", ".join(ALLOWED_METHODS)

@@ -30,11 +30,10 @@ import ipaddress
 import re
 from functools import lru_cache
 
-from starlette.requests import Request
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from api.http.host import is_host
-from api.http.problems import problem_response
+from api.http.problems import refusal
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
@@ -121,10 +120,7 @@ class ForwardedMiddleware:
             if (client[0] if client else None) in self.trusted:
                 problem = apply_forwarded(scope)
                 if problem is not None:
-                    response = problem_response(
-                        Request(scope), 400, detail=problem, headers={"cache-control": "no-store"}
-                    )
-                    await response(scope, receive, send)
+                    await refusal(scope, 400, problem)(scope, receive, send)
                     return
         await self.app(scope, receive, send)
 

@@ -13,10 +13,9 @@ from __future__ import annotations
 
 import re
 
-from starlette.requests import Request
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from api.http.problems import problem_response
+from api.http.problems import refusal
 
 _LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
 _HOST = re.compile(rf"(?:{_LABEL}(?:\.{_LABEL})*\.?|\[[0-9A-Fa-f:.]+\])(?::[0-9]{{1,5}})?")
@@ -49,9 +48,6 @@ class HostCheckMiddleware:
         if scope["type"] == "http":
             problem = host_problem(scope)
             if problem is not None:
-                response = problem_response(
-                    Request(scope), 400, detail=problem, headers={"cache-control": "no-store"}
-                )
-                await response(scope, receive, send)
+                await refusal(scope, 400, problem)(scope, receive, send)
                 return
         await self.app(scope, receive, send)

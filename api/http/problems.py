@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DatabaseError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import Scope
 
 from api.db.budget import interrupted
 from api.db.engine import is_sqlite, sqlite_path
@@ -42,6 +43,14 @@ def problem_response(
         status_code=status,
         media_type=PROBLEM_JSON,
         headers=headers,
+    )
+
+
+def refusal(scope: Scope, status: int, detail: str, *, title: str | None = None) -> JSONResponse:
+    """A problem a middleware answers before the app runs (Host, forwarded headers, query
+    length, CORS preflight): never stored by a cache."""
+    return problem_response(
+        Request(scope), status, title=title, detail=detail, headers={"cache-control": "no-store"}
     )
 
 

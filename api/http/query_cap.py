@@ -11,10 +11,9 @@ security headers middleware, so the 414 carries those headers too.
 
 from __future__ import annotations
 
-from starlette.requests import Request
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from api.http.problems import problem_response
+from api.http.problems import refusal
 
 
 class QueryCapMiddleware:
@@ -27,12 +26,11 @@ class QueryCapMiddleware:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and len(scope.get("query_string", b"")) > self.max_bytes:
             # The problem names the path only (``instance``), never the long query.
-            response = problem_response(
-                Request({**scope, "query_string": b""}),
+            response = refusal(
+                {**scope, "query_string": b""},
                 414,
+                f"the query string is longer than {self.max_bytes} bytes",
                 title="URI Too Long",  # RFC 9110 15.5.15 (Python's phrase is older)
-                detail=f"the query string is longer than {self.max_bytes} bytes",
-                headers={"cache-control": "no-store"},
             )
             await response(scope, receive, send)
             return
