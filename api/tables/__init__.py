@@ -17,7 +17,7 @@ from api.tables.milestone import (
     MilestoneReference,
     MilestoneTag,
 )
-from api.tables.ml_model import MAX_SLUG_LENGTH, MLModel, MLModelUnparsedValue
+from api.tables.ml_model import MAX_SLUG_LENGTH, MLModel, MLModelUnparsedValue, ModelAlias
 from api.tables.vocabulary import (
     MULTI_VALUED_BY_FIELD,
     MULTI_VALUED_FIELDS,
@@ -55,6 +55,7 @@ __all__ = [
     "MilestonePerson",
     "MilestoneReference",
     "MilestoneTag",
+    "ModelAlias",
     "MultiValuedField",
     "NotabilityCriterion",
     "Organization",

@@ -156,3 +156,20 @@ class MLModelUnparsedValue(SQLModel, table=True):
     source_column: str = Field(max_length=200)
     source_text: str = Field(sa_type=Text)
     reason: str = Field(sa_type=Text)
+
+
+class ModelAlias(SQLModel, table=True):
+    """Another name that leads to a model: an everyday name or a slug it had before.
+
+    ``alias`` is in the form of a slug (lower case); ``/v1/models/{alias}`` answers a
+    308 redirect to the model's canonical URL. ``kind`` says where the alias comes from:
+    ``name`` (an everyday name, curated in ``seed/data/``) or ``renamed`` (the slug of a
+    model that a newer export renamed).
+    """
+
+    __tablename__ = "model_alias"
+
+    alias: str = Field(primary_key=True, max_length=MAX_SLUG_LENGTH)
+    ml_model_id: int = Field(foreign_key="ml_model.id", index=True, ondelete="CASCADE")
+    kind: str = Field(max_length=20)
+    note: str | None = Field(default=None, sa_type=Text)
