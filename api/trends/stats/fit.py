@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Final
 
 import numpy as np
@@ -19,6 +19,7 @@ from api.trends.stats.numeric import (
     check_ci,
     finite_or_none,
     log_inputs,
+    percentile_interval,
     pow10,
     t_quantile,
 )
@@ -66,6 +67,13 @@ class LogLinearFit:
     halving_time_months: float | None
     x_min: float
     x_max: float
+    #: ``"ols"`` or ``"theil-sen"`` (:mod:`.robust`): how the slope and the line were estimated.
+    estimator: str = "ols"
+    #: ``"t"`` or ``"bootstrap"`` (:mod:`.bootstrap`): how the intervals were computed.
+    interval_method: str = "t"
+    #: Bootstrap draws of the slope and of the line's level at ``x_mean`` (else ``None``).
+    slope_draws: FloatArray | None = field(default=None, repr=False, compare=False)
+    level_draws: FloatArray | None = field(default=None, repr=False, compare=False)
 
     def predict(self, year: float) -> float:
         """Fitted log10 value at ``year``."""
@@ -77,7 +85,16 @@ class LogLinearFit:
         return self.residual_std * math.sqrt(lever)
 
     def predict_ci(self, year: float) -> Interval:
-        """Confidence interval (at ``ci_level``) of the fitted mean log10 value at ``year``."""
+        """Confidence interval (at ``ci_level``) of the fitted mean log10 value at ``year``.
+
+        Bootstrap fits: the percentile interval of the resampled lines at ``year``. Theil-Sen
+        fits with t intervals have no interval for the line: both limits ``None``.
+        """
+        if self.slope_draws is not None and self.level_draws is not None:
+            draws = self.level_draws + self.slope_draws * (year - self.x_mean)
+            return percentile_interval(draws, self.ci_level)
+        if self.estimator != "ols":
+            return Interval(None, None)
         centre = self.predict(year)
         half = self.t_quantile * self.predict_stderr(year)
         return Interval(centre - half, centre + half)
@@ -142,7 +159,7 @@ def fit_arrays(x: FloatArray, y: FloatArray, level: float) -> LogLinearFit:
         )
     growth_ci = Interval(pow10(slope_low), pow10(slope_high))
 
-    doubling, reason = _doubling_time(slope)
+    doubling, reason = doubling_time(slope)
     halving = finite_or_none(-DOUBLING_CONSTANT_MONTHS / slope) if slope < 0.0 else None
     return LogLinearFit(
         n=n,
@@ -165,14 +182,14 @@ def fit_arrays(x: FloatArray, y: FloatArray, level: float) -> LogLinearFit:
         growth_per_year_ci=growth_ci,
         doubling_time_months=doubling,
         doubling_time_reason=reason,
-        doubling_time_ci=_doubling_interval(slope_low, slope_high),
+        doubling_time_ci=doubling_interval(slope_low, slope_high),
         halving_time_months=halving,
         x_min=x_min,
         x_max=x_max,
     )
 
 
-def _doubling_time(slope: float) -> tuple[float | None, str | None]:
+def doubling_time(slope: float) -> tuple[float | None, str | None]:
     if slope > 0.0:
         months = finite_or_none(DOUBLING_CONSTANT_MONTHS / slope)
         return (months, None) if months is not None else (None, "slope_too_small")
@@ -181,7 +198,7 @@ def _doubling_time(slope: float) -> tuple[float | None, str | None]:
     return None, "flat"
 
 
-def _doubling_interval(slope_low: float, slope_high: float) -> Interval:
+def doubling_interval(slope_low: float, slope_high: float) -> Interval:
     """Image of the slope interval under ``s -> 12*log10(2)/s`` restricted to ``s > 0``."""
     if slope_high <= 0.0:
         return Interval(None, None)  # never doubles anywhere in the interval: undefined

@@ -106,3 +106,9 @@ def pow10(exponent: float) -> float | None:
     except OverflowError:
         return None
     return finite_or_none(result)
+
+
+def percentile_interval(draws: FloatArray, ci: float) -> Interval:
+    """The central ``ci`` percentile interval of ``draws`` (numpy's linear interpolation)."""
+    low, high = np.quantile(draws, [0.5 * (1.0 - ci), 0.5 * (1.0 + ci)])
+    return Interval(finite_or_none(float(low)), finite_or_none(float(high)))
