@@ -10,10 +10,12 @@ from sqlmodel import Session
 
 from api.errors import InvalidParameterError
 from api.provenance import Provenance
+from api.trends.answers import BreakFacts, breakpoint_answer
+from api.trends.piecewise import piecewise
 from api.trends.present import TrendDataError, describe_degenerate, interval, trend_fit, where_text
 from api.trends.schemas import BreakpointResponse
 from api.trends.series import count_excluded
-from api.trends.service import TrendQuery, between, context, counted, load
+from api.trends.service import TrendQuery, between, context, counted, load, top_note
 from api.trends.stats.breakpoint import find_breakpoint
 from api.trends.stats.numeric import DegenerateFitError
 
@@ -25,6 +27,8 @@ BREAKPOINT_METHOD: Final = (
     "before line at the break, with a Welch-Satterthwaite t interval; F = Chow test of the "
     "two lines against one."
 )
+#: The date of the story's claim that growth became ten times faster.
+CLAIM_DATE: Final = dt.date(2020, 1, 1)
 P_VALUE_NOTE: Final = (
     "Nominal: it treats the break date as fixed in advance, but the date was chosen to fit "
     "best, so the p-value overstates the evidence for a break."
@@ -39,6 +43,9 @@ def get_breakpoint(
     min_points_per_side: int = 10,
     candidates_from: dt.date | None = None,
     candidates_to: dt.date | None = None,
+    max_breaks: int | None = None,
+    jump: bool = True,
+    claim_date: dt.date = CLAIM_DATE,
 ) -> BreakpointResponse:
     """The break date minimising the residuals of two lines, with the jump at the break."""
     if candidates_from and candidates_to and candidates_from >= candidates_to:
@@ -47,6 +54,7 @@ def get_breakpoint(
             f"candidates_from ({candidates_from}) must be before candidates_to "
             f"({candidates_to}); candidates_to is exclusive",
         )
+    query.estimation.require_default("breakpoint")
     f = query.filters
     series, excluded = load(session, query, f)
     candidates = None
@@ -75,8 +83,21 @@ def get_breakpoint(
         assert side_filters is not None  # both sides hold points
         side_excluded = count_excluded(session, query.metric, side_filters)
         fits.append(trend_fit(side_fit, part, side_excluded, start, end))
+    pieces = None
+    if max_breaks is not None:
+        try:
+            pieces = piecewise(series, max_breaks, jump, min_points_per_side, query.ci, claim_date)
+        except DegenerateFitError as error:
+            where = f"with up to {max_breaks} breaks {where_text(f.start, f.end)}"
+            message = describe_degenerate(query.metric, error, series.n, where)
+            raise TrendDataError(error.reason, series.n, message) from error
+    facts = BreakFacts(
+        series.n, query.ci, break_date, fits[0], fits[1], bp.jump_oom, interval(bp.jump_ci)
+    )
     return BreakpointResponse(
         **counted(series, excluded, f),
+        answer=breakpoint_answer(query.metric, query.describe(), facts, pieces),
+        piecewise=pieces,
         ci=query.ci,
         break_date=break_date,
         break_decimal_year=bp.break_year,
@@ -94,6 +115,6 @@ def get_breakpoint(
         candidates_from=candidates_from,
         candidates_to=candidates_to,
         min_points_per_side=bp.min_points_per_side,
-        method=BREAKPOINT_METHOD,
+        method=BREAKPOINT_METHOD + top_note(query),
         **context(session, query, provenance),
     )

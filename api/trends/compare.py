@@ -11,7 +11,6 @@ from api.provenance import Provenance
 from api.resources.models.filters import ModelFilters
 from api.trends.metrics import Metric
 from api.trends.present import (
-    FIT_METHOD,
     TrendDataError,
     fit_or_raise,
     interval,
@@ -109,6 +108,7 @@ def get_comparison(
     session: Session, provenance: Provenance, query: TrendQuery, split: dt.date
 ) -> CompareResponse:
     """Fits before ``split`` and from ``split`` on, and the ratio of their slopes."""
+    query.estimation.require_default("compare")
     sides = []
     for label, start, end in (
         (f"before {split}", None, split),
@@ -142,6 +142,6 @@ def get_comparison(
         ten_times_faster=ten_times_faster(comparison),
         answer=answer(query.metric, split, before_fit, after_fit, comparison),
         comparison_method=comparison.method,
-        method=FIT_METHOD,
+        method=query.fit_method(),
         **context(session, query, provenance),
     )

@@ -18,8 +18,8 @@ from sqlmodel import Session, col
 
 from api.provenance import Provenance
 from api.tables import Era
+from api.trends.answers import eras_answer
 from api.trends.present import (
-    FIT_METHOD,
     REASON_OUTSIDE_WINDOW,
     TrendDataError,
     excluded_counts,
@@ -29,8 +29,8 @@ from api.trends.present import (
     window_of,
 )
 from api.trends.schemas import ErasResponse, EraTrend, TrendFit
-from api.trends.series import Excluded, count_excluded, fetch_series
-from api.trends.service import TrendQuery, between, context
+from api.trends.series import Excluded, count_excluded
+from api.trends.service import TrendQuery, between, context, series_of
 
 
 @dataclass(frozen=True)
@@ -92,7 +92,8 @@ def _era_trend(
 def get_era_trends(session: Session, provenance: Provenance, query: TrendQuery) -> ErasResponse:
     """One fit per era; an era with too little data has a null fit and a reason."""
     eras, source = era_windows(session)
-    whole = fetch_series(session, query.metric, query.filters)
+    query.estimation.check()
+    whole = series_of(session, query, query.filters)
     items = []
     for era in eras:
         filters = query.clipped(era.start_date, era.end_date)
@@ -106,7 +107,7 @@ def get_era_trends(session: Session, provenance: Provenance, query: TrendQuery) 
         excluded = count_excluded(session, query.metric, filters)
         where = f"in era {era.slug} {where_text(filters.start, filters.end)}"
         try:
-            fit = fit_or_raise(query.metric, series, query.ci, where)
+            fit = fit_or_raise(query.metric, series, query.ci, where, query.estimation)
         except TrendDataError as error:
             items.append(
                 _era_trend(era, series.n, excluded, reason=error.reason, detail=error.detail)
@@ -119,6 +120,7 @@ def get_era_trends(session: Session, provenance: Provenance, query: TrendQuery) 
         ci=query.ci,
         eras_source=source,
         items=items,
-        method=FIT_METHOD + " One fit per era, over the models published within it.",
+        method=query.fit_method() + " One fit per era, over the models published within it.",
+        answer=eras_answer(query.metric, query.describe(), items),
         **context(session, query, provenance),
     )

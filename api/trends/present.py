@@ -6,7 +6,8 @@ import datetime as dt
 from typing import Final
 
 from api.errors import ApiError, FieldError
-from api.trends.metrics import Metric
+from api.trends.estimation import Estimation
+from api.trends.metrics import IntervalMethod, Method, Metric
 from api.trends.schemas import (
     ExcludedCounts,
     FittedLine,
@@ -31,6 +32,7 @@ FIT_METHOD: Final = (
 )
 
 REASON_OUTSIDE_WINDOW: Final = "outside_window"
+DEFAULT_ESTIMATION: Final = Estimation()
 
 
 class TrendDataError(ApiError):
@@ -78,10 +80,17 @@ def describe_degenerate(metric: Metric, error: DegenerateFitError, n: int, where
     return f"Cannot fit {metric.value} {where}: {why}; found n={n}"
 
 
-def fit_or_raise(metric: Metric, series: Series, ci: float, where: str) -> LogLinearFit:
-    """:func:`fit_loglinear` of ``series``; a 422 naming the reason when it is degenerate."""
+def fit_or_raise(
+    metric: Metric,
+    series: Series,
+    ci: float,
+    where: str,
+    estimation: Estimation = DEFAULT_ESTIMATION,
+) -> LogLinearFit:
+    """:func:`fit_loglinear` of ``series``, re-estimated as ``estimation`` asks; a 422 naming
+    the reason when it is degenerate."""
     try:
-        return fit_loglinear(series.years, series.values, ci)
+        return estimation.apply(fit_loglinear(series.years, series.values, ci), series)
     except DegenerateFitError as error:
         raise TrendDataError(
             error.reason, series.n, describe_degenerate(metric, error, series.n, where)
@@ -143,7 +152,7 @@ def trend_fit(
         ci=fit.ci_level,
         slope_oom_per_year=fit.slope_oom_per_year,
         slope_oom_per_year_ci=interval(fit.slope_ci),
-        slope_stderr=fit.slope_stderr,
+        slope_stderr=fit.slope_stderr if fit.estimator == Method.ols.value else None,
         growth_per_year=fit.growth_per_year,
         growth_per_year_ci=interval(fit.growth_per_year_ci),
         doubling_time_months=finite_or_none(fit.doubling_time_months),
@@ -155,6 +164,8 @@ def trend_fit(
         intercept_log10=fit.predict(INTERCEPT_YEAR),
         intercept_log10_ci=interval(fit.predict_ci(INTERCEPT_YEAR)),
         fitted_line=FittedLine(start=_line_point(fit, first), end=_line_point(fit, last)),
+        estimator=Method(fit.estimator),
+        interval_method=IntervalMethod(fit.interval_method),
     )
 
 

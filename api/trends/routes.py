@@ -26,8 +26,9 @@ from api.http.downloads import (
     with_alternates,
 )
 from api.http.responses import JSONBody
-from api.trends import breakpoint, compare, eras, service
-from api.trends.metrics import Confidence, Metric
+from api.trends import breakpoint, compare, eras, explain, service
+from api.trends.estimation import DEFAULT_BOOT, DEFAULT_SEED, Estimation
+from api.trends.metrics import Confidence, IntervalMethod, Method, Metric
 from api.trends.schemas import (
     BreakpointResponse,
     CompareResponse,
@@ -74,7 +75,8 @@ def trend_query(
         Metric,
         Path(
             description="parameters (count), training_compute (FLOP), training_dataset_size "
-            "(datapoints, unit depends on domain), training_compute_cost (2023 USD).",
+            "(datapoints, unit depends on domain), training_compute_cost (2023 USD), "
+            "tokens_per_parameter (training_dataset_size / parameters, Language models only).",
             examples=["parameters"],
         ),
     ],
@@ -107,6 +109,53 @@ def trend_query(
         float,
         Query(gt=0, lt=1, description="Confidence level of every interval.", examples=[0.95]),
     ] = 0.95,
+    top: Annotated[
+        int | None,
+        Query(
+            ge=1,
+            le=1000,
+            description="Only models in the top N of the metric among the models (matching the "
+            "other filters) published on or before their own publication date; same-day models "
+            "compete, ties in value are all in. Epoch AI's frontier is top=10 by training "
+            "compute.",
+            examples=[10],
+        ),
+    ] = None,
+    method: Annotated[
+        Method,
+        Query(
+            description="ols: least squares (default); theil-sen: the robust median of "
+            "pairwise slopes (fits and per-era fits).",
+            examples=["ols"],
+        ),
+    ] = Method.ols,
+    interval: Annotated[
+        IntervalMethod,
+        Query(
+            description="t: Student-t intervals (default); bootstrap: percentile intervals "
+            "from `boot` case resamples (fits and per-era fits, with method=ols).",
+            examples=["t"],
+        ),
+    ] = IntervalMethod.t,
+    boot: Annotated[
+        int,
+        Query(
+            ge=100,
+            le=20_000,
+            description="Bootstrap resamples (interval=bootstrap).",
+            examples=[2000],
+        ),
+    ] = DEFAULT_BOOT,
+    seed: Annotated[
+        int,
+        Query(
+            ge=0,
+            le=2**32 - 1,
+            description="Seed of the bootstrap's random draws; fixed by "
+            "default, so answers are reproducible.",
+            examples=[0],
+        ),
+    ] = DEFAULT_SEED,
 ) -> service.TrendQuery:
     """The models and settings of a trend request."""
     filters = trend_filters(
@@ -117,7 +166,8 @@ def trend_query(
         frontier=frontier,
         min_confidence=min_confidence,
     )
-    return service.TrendQuery(metric, filters, ci, min_confidence)
+    estimation = Estimation(method=method, interval=interval, boot=boot, seed=seed)
+    return service.TrendQuery(metric, filters, ci, min_confidence, estimation, top)
 
 
 TrendQueryDep = Annotated[service.TrendQuery, Depends(trend_query)]
@@ -126,7 +176,7 @@ TrendQueryDep = Annotated[service.TrendQuery, Depends(trend_query)]
 @_get("/{metric}", "get_trend", "Fit the growth trend of a metric", TrendResponse)
 def get_trend(session: SessionDep, provenance: ProvenanceDep, query: TrendQueryDep) -> JSONBody:
     """OLS of log10(value) on decimal year: growth per year, doubling time, intervals."""
-    return _json(service.get_trend(session, provenance, query))
+    return _json(explain.get_trend(session, provenance, query))
 
 
 @_get("/{metric}/eras", "get_trend_by_era", "Fit the trend within each era", ErasResponse)
@@ -183,6 +233,32 @@ def get_trend_breakpoint(
         dt.date | None,
         Query(description="Latest candidate break date (exclusive).", examples=["2024-01-01"]),
     ] = None,
+    max_breaks: Annotated[
+        int | None,
+        Query(
+            ge=0,
+            le=3,
+            description="Also fit piecewise lines with up to this many breaks, the number "
+            "chosen by BIC (`piecewise`); absent: the single best break only.",
+            examples=[3],
+        ),
+    ] = None,
+    jump: Annotated[
+        bool,
+        Query(
+            description="With max_breaks: true lets the line step at each break (separate "
+            "lines), false keeps it continuous (only the slope changes).",
+            examples=[True],
+        ),
+    ] = True,
+    claim_date: Annotated[
+        dt.date,
+        Query(
+            description="With max_breaks: the date from which the story says growth became "
+            "ten times faster; `piecewise.story` tests it.",
+            examples=["2020-01-01"],
+        ),
+    ] = breakpoint.CLAIM_DATE,
 ) -> JSONBody:
     """The single break date and level jump that best fit two lines, with a Chow F test."""
     result = breakpoint.get_breakpoint(
@@ -192,6 +268,9 @@ def get_trend_breakpoint(
         min_points_per_side=min_points_per_side,
         candidates_from=candidates_from,
         candidates_to=candidates_to,
+        max_breaks=max_breaks,
+        jump=jump,
+        claim_date=claim_date,
     )
     return _json(result)
 

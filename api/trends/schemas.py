@@ -12,7 +12,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, Field
 
 from api.listing.schemas import MetaInfo
-from api.trends.metrics import Metric
+from api.trends.metrics import IntervalMethod, Method, Metric
 
 # Pydantic describes a tuple with ``prefixItems`` only; ``items`` (the schema of every
 # element, both limits here) lets tools that read OpenAPI's ``items`` (linters, client
@@ -72,7 +72,10 @@ class TrendFit(BaseModel):
     ci: float = Field(description="Confidence level of every interval.")
     slope_oom_per_year: float = Field(description="Orders of magnitude per year.")
     slope_oom_per_year_ci: Interval = Field(description=_INTERVAL)
-    slope_stderr: float = Field(description="Standard error of the slope (OOM/year).")
+    slope_stderr: float | None = Field(
+        description="Standard error of the slope (OOM/year); bootstrap: the standard deviation "
+        "of the resampled slopes; null for method=theil-sen."
+    )
     growth_per_year: float = Field(description="Growth factor per year: 10 ** slope.")
     growth_per_year_ci: Interval = Field(description=_INTERVAL)
     doubling_time_months: float | None = Field(
@@ -94,6 +97,8 @@ class TrendFit(BaseModel):
     )
     intercept_log10_ci: Interval = Field(description=_INTERVAL)
     fitted_line: FittedLine
+    estimator: Method = Field(description="How the slope and line were estimated.")
+    interval_method: IntervalMethod = Field(description="How the intervals were computed.")
 
 
 class TrendContext(BaseModel):
@@ -104,6 +109,7 @@ class TrendContext(BaseModel):
     method: str = Field(description="How the statistic was computed.")
     filters: dict[str, Any] = Field(description="The filters that were set, as given.")
     warnings: list[str] = Field(description="Caveats about this result, in words.")
+    answer: str = Field(description="The result in one plain sentence, with its numbers.")
     meta: MetaInfo
 
 
@@ -184,6 +190,76 @@ class BreakpointResponse(TrendContext):
     candidates_from: dt.date | None
     candidates_to: dt.date | None
     min_points_per_side: int
+    piecewise: Piecewise | None = Field(
+        default=None, description="Up to `max_breaks` breaks chosen by BIC (null unless asked)."
+    )
+
+
+class PiecewiseSegment(BaseModel):
+    """One segment of a piecewise fit: from a break (inclusive) to the next (exclusive)."""
+
+    start: dt.date | None = Field(description="First date of the segment (null: open).")
+    end: dt.date | None = Field(description="Date of the next break (exclusive; null: open).")
+    n: int
+    slope_oom_per_year: float
+    slope_oom_per_year_ci: Interval = Field(description=_INTERVAL)
+    growth_per_year: float | None = Field(description="10 ** slope (null if it overflows).")
+    growth_per_year_ci: Interval = Field(description=_INTERVAL)
+    doubling_time_months: float | None = Field(description="Null when the slope is <= 0.")
+
+
+class PiecewiseBreak(BaseModel):
+    """What changes at one break."""
+
+    date: dt.date = Field(description="First publication date of the segment after it.")
+    jump_oom: float | None = Field(
+        description="Step of the line (after - before, OOM); null without jumps (jump=false)."
+    )
+    jump_oom_ci: Interval = Field(description=_INTERVAL)
+    slope_ratio: float | None = Field(description="Slope after / slope before.")
+    slope_ratio_ci: Interval = Field(description=f"Fieller interval; {_INTERVAL}")
+    slope_ratio_ci_shape: str = Field(description="bounded or unbounded (both limits null).")
+
+
+class PiecewiseCandidate(BaseModel):
+    """The best fit with a given number of breaks."""
+
+    breaks: int
+    break_dates: list[dt.date]
+    sse: float
+    bic: float = Field(description="n ln(sse/n) + (coefficients + breaks) ln n.")
+    combinations_tested: int
+
+
+class StoryCheck(BaseModel):
+    """Whether the data support the claim that growth became ten times faster at a date."""
+
+    claim: str
+    claim_date: dt.date
+    slope_ratio: float | None = Field(description="Slope after / before the claimed date.")
+    slope_ratio_ci: Interval = Field(description=f"Fieller interval; {_INTERVAL}")
+    jump_oom: float | None = Field(description="Step of the line at the date (jump=true).")
+    jump_oom_ci: Interval = Field(description=_INTERVAL)
+    supported: bool | None = Field(
+        description="true: the whole ratio interval is >= 10; false: it is bounded and below "
+        "10; null: it includes 10 or is unbounded."
+    )
+
+
+class Piecewise(BaseModel):
+    """Piecewise fits with up to `max_breaks` breaks, the number chosen by BIC."""
+
+    max_breaks: int
+    jump: bool
+    candidates: int = Field(description="Candidate break dates searched (thinned to <= 30).")
+    chosen_breaks: int
+    candidates_by_breaks: list[PiecewiseCandidate]
+    segments: list[PiecewiseSegment]
+    breaks: list[PiecewiseBreak]
+    story: StoryCheck | None = Field(
+        description="Null when the claimed date leaves a side with too few models."
+    )
+    method: str
 
 
 class RecordItem(BaseModel):

@@ -8,14 +8,18 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any, Final
+from urllib.parse import urlencode
 
 import numpy as np
 from sqlmodel import Session
 
 from api.provenance import Provenance
 from api.resources.models.filters import ModelFilters
+from api.trends.answers import records_answer, yearly_answer
+from api.trends.estimation import Estimation
 from api.trends.metrics import METRICS, Confidence, Metric
 from api.trends.present import (
+    DEFAULT_ESTIMATION,
     FIT_METHOD,
     excluded_counts,
     fit_or_raise,
@@ -28,7 +32,6 @@ from api.trends.schemas import (
     RecordItem,
     RecordsResponse,
     TrendFit,
-    TrendResponse,
     YearlyItem,
     YearlyResponse,
 )
@@ -40,7 +43,11 @@ from api.trends.series import (
     fitted_domains,
     with_window,
 )
+from api.trends.stats.fit import LogLinearFit
+from api.trends.stats.selection import top_at_release
 from api.trends.stats.summaries import record_indices, summarize
+
+DEFAULT_CI: Final = 0.95
 
 RECORDS_METHOD: Final = (
     "A model sets a record when its value strictly exceeds that of every model published "
@@ -55,19 +62,60 @@ YEARLY_METHOD: Final = (
 
 @dataclass(frozen=True)
 class TrendQuery:
-    """What a trend request selects: a metric, the models, a confidence level."""
+    """What a trend request selects: a metric, the models, a confidence level, the estimator
+    and a top-N-at-release selection."""
 
     metric: Metric
     filters: ModelFilters
     ci: float = 0.95
     min_confidence: Confidence | None = None
+    estimation: Estimation = DEFAULT_ESTIMATION
+    top: int | None = None
 
     def describe(self) -> dict[str, Any]:
         """The filters that are set, as given."""
         out = self.filters.describe()
         if self.min_confidence is not None:
             out["min_confidence"] = self.min_confidence.value
+        if self.top is not None:
+            out["top"] = self.top
+        out.update(self.estimation.describe())
         return out
+
+    def params(self, **changes: Any) -> list[tuple[str, str]]:
+        """This query's trend parameters as a query string's pairs (for links to other
+        endpoints), with ``changes`` (``None``: drop the parameter)."""
+        f = self.filters
+        pairs: dict[str, Any] = {
+            "start": f.start,
+            "end": f.end,
+            "domain": list(f.terms.get("domain", ())),
+            "organization": list(f.terms.get("organization", ())),
+            "frontier": f.frontier,
+            "min_confidence": self.min_confidence,
+            "top": self.top,
+            "ci": self.ci if self.ci != DEFAULT_CI else None,
+            **self.estimation.describe(),
+        }
+        pairs.update(changes)
+        out: list[tuple[str, str]] = []
+        for name, value in pairs.items():
+            for item in value if isinstance(value, list) else [value]:
+                if item is None:
+                    continue
+                text = str(item).lower() if isinstance(item, bool) else str(item)
+                out.append((name, text))
+        return out
+
+    def href(self, endpoint: str, **changes: Any) -> str:
+        """The URL of ``endpoint`` (``""``, ``"/eras"``, ...) for the same models."""
+        query = urlencode(self.params(**changes))
+        return f"/v1/trends/{self.metric.value}{endpoint}" + (f"?{query}" if query else "")
+
+    def fit_method(self) -> str:
+        """How a fit of this query is computed, in words."""
+        text = FIT_METHOD + self.estimation.text()
+        return text + top_note(self)
 
     def clipped(self, start: dt.date | None, end: dt.date | None) -> ModelFilters | None:
         """The filters restricted to ``[start, end)`` as well; ``None`` when that is empty."""
@@ -103,27 +151,54 @@ def context(session: Session, query: TrendQuery, provenance: Provenance) -> dict
     }
 
 
+def top_text(metric: Metric, top: int) -> str:
+    """The top-N selection, in words."""
+    return (
+        f"top={top}: only models that were in the top {top} by {metric.value} among the models "
+        "matching the other filters published on or before their own publication date (the "
+        "window does not limit that ranking); a model is in when fewer than "
+        f"{top} such models (same-day models included) have a strictly larger value, so ties "
+        f"may admit more than {top}."
+    )
+
+
+def top_note(query: TrendQuery) -> str:
+    """The top-N selection of ``query`` as a sentence to append to a method ("" if none)."""
+    return f" {top_text(query.metric, query.top)}" if query.top is not None else ""
+
+
+def series_of(
+    session: Session, query: TrendQuery, filters: ModelFilters, *, labels: bool = False
+) -> Series:
+    """The series of ``query``'s metric under ``filters``, after its top-N selection."""
+    if query.top is None:
+        return fetch_series(session, query.metric, filters, labels=labels)
+    everything = fetch_series(
+        session, query.metric, with_window(filters, None, None), labels=labels
+    )
+    mask = top_at_release(everything.dates.astype(np.int64), everything.values, query.top)
+    return between(everything.subset(mask), filters.start, filters.end)
+
+
 def load(session: Session, query: TrendQuery, filters: ModelFilters) -> tuple[Series, Excluded]:
     return (
-        fetch_series(session, query.metric, filters),
+        series_of(session, query, filters),
         count_excluded(session, query.metric, filters),
     )
 
 
-def fit_trend(session: Session, query: TrendQuery) -> TrendFit:
-    """One log-linear fit over the filtered models; :class:`TrendDataError` if degenerate."""
+def fit_series(session: Session, query: TrendQuery) -> tuple[LogLinearFit, Series, TrendFit]:
+    """One fit over the query's models (the pure fit, its series and its response form)."""
     f = query.filters
     series, excluded = load(session, query, f)
-    fit = fit_or_raise(query.metric, series, query.ci, where_text(f.start, f.end))
-    return trend_fit(fit, series, excluded, f.start, f.end)
+    where = where_text(f.start, f.end)
+    fit = fit_or_raise(query.metric, series, query.ci, where, query.estimation)
+    return fit, series, trend_fit(fit, series, excluded, f.start, f.end)
 
 
-def get_trend(session: Session, provenance: Provenance, query: TrendQuery) -> TrendResponse:
-    """One log-linear fit over the filtered models; 422 when the data are degenerate."""
-    result = fit_trend(session, query)
-    return TrendResponse(
-        **result.model_dump(), method=FIT_METHOD, **context(session, query, provenance)
-    )
+def fit_trend(session: Session, query: TrendQuery) -> TrendFit:
+    """One log-linear fit over the filtered models; :class:`TrendDataError` if degenerate."""
+    return fit_series(session, query)[2]
 
 
 def counted(series: Series, excluded: Excluded, filters: ModelFilters) -> dict[str, Any]:
@@ -146,8 +221,9 @@ def between(series: Series, start: dt.date | None, end: dt.date | None) -> Serie
 
 def get_records(session: Session, provenance: Provenance, query: TrendQuery) -> RecordsResponse:
     """Models that beat every earlier value of the metric, in date order."""
+    query.estimation.require_default("records")
     f = query.filters
-    series = fetch_series(session, query.metric, f, labels=True)
+    series = series_of(session, query, f, labels=True)
     excluded = count_excluded(session, query.metric, f)
     items = []
     previous: float | None = None
@@ -167,13 +243,15 @@ def get_records(session: Session, provenance: Provenance, query: TrendQuery) -> 
     return RecordsResponse(
         **counted(series, excluded, f),
         items=items,
-        method=RECORDS_METHOD,
+        method=RECORDS_METHOD + top_note(query),
+        answer=records_answer(query.metric, query.describe(), series.n, items),
         **context(session, query, provenance),
     )
 
 
 def get_yearly(session: Session, provenance: Provenance, query: TrendQuery) -> YearlyResponse:
     """Count, min, median, p90, max and geometric mean per publication year."""
+    query.estimation.require_default("yearly")
     f = query.filters
     series, excluded = load(session, query, f)
     years = series.dates.astype("datetime64[Y]").astype(np.int64) + 1970
@@ -197,6 +275,7 @@ def get_yearly(session: Session, provenance: Provenance, query: TrendQuery) -> Y
     return YearlyResponse(
         **counted(series, excluded, f),
         items=items,
-        method=YEARLY_METHOD,
+        method=YEARLY_METHOD + top_note(query),
+        answer=yearly_answer(query.metric, query.describe(), series.n, items),
         **context(session, query, provenance),
     )

@@ -101,7 +101,10 @@ def test_fit_echoes_what_produced_it(client: TestClient) -> None:
     ready = client.get("/ready").json()
     assert body["meta"]["data_version"] == ready["data_version"]
     assert body["meta"]["license"] == "CC BY 4.0"
-    assert body["warnings"] == []
+    # the window spans several eras: the warning says so and links the per-era fit
+    (warning,) = body["warnings"]
+    assert "spans 3 eras" in warning
+    assert "/v1/trends/parameters/eras?start=2012-01-01&end=2024-01-01&domain=Language" in warning
 
     query = "start=2012-01-01&end=2024-01-01&domain=Language&confidence=Likely&confidence=Confident"
     assert body["n"] + sum(body["excluded"].values()) == models_total(client, query)
@@ -489,7 +492,13 @@ def test_summary(client: TestClient) -> None:
     assert body["counts"]["domains"] == len([f for f in facets["domain"] if f["value"]])
     assert body["counts"]["organizations"] == len([f for f in facets["organization"] if f["value"]])
     for coverage in body["coverage"]:
-        count = models_total(client, f"has={coverage['field']}")
+        if coverage["metric"] == "tokens_per_parameter":  # derived: Language models with both
+            rows = models(
+                client, "domain=Language&has=parameters&has=training_dataset_size&fields=parameters"
+            )
+            count = sum(1 for r in rows if r["parameters"] > 0)
+        else:
+            count = models_total(client, f"has={coverage['field']}")
         assert coverage["count"] == count
         assert coverage["share"] == pytest.approx(count / total)
     for key, field in [
@@ -500,13 +509,14 @@ def test_summary(client: TestClient) -> None:
         top = client.get(f"/v1/models?sort=-{field}&limit=1").json()["items"][0]
         assert (body[key]["slug"], body[key]["value"]) == (top["slug"], top[field])
     assert body["growth_since"] == "2010-01-01"
-    assert [g["metric"] for g in body["growth"]] == list(FIELDS)
+    assert [g["metric"] for g in body["growth"]] == [*FIELDS, "tokens_per_parameter"]
     for growth in body["growth"]:
         fit = ok(client, f"/v1/trends/{growth['metric']}?start=2010-01-01")
         assert growth["n"] == fit["n"] == growth["fit"]["n"]
         assert growth["fit"]["slope_oom_per_year"] == fit["slope_oom_per_year"]
         assert growth["fit"]["growth_per_year_ci"] == fit["growth_per_year_ci"]
-        assert growth["warnings"] == fit["warnings"]
+        # the fit adds the warning about spanning eras or a break
+        assert set(growth["warnings"]) <= set(fit["warnings"])
 
 
 def test_openapi_declares_the_trend_operations(sample_client: TestClient) -> None:
