@@ -30,7 +30,7 @@ def factor(value: float | None) -> str:
     if value is None:
         return "unbounded"
     digits = 3 if 0.8 < value < 1.25 else 2
-    text = f"{value:.{digits}g}"
+    text = f"{value:#.{digits}g}".rstrip(".")
     return text if "e" not in text else f"{value:.2e}"
 
 

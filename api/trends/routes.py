@@ -26,9 +26,26 @@ from api.http.downloads import (
     with_alternates,
 )
 from api.http.responses import JSONBody
-from api.trends import breakpoint, compare, eras, explain, service
+from api.trends import backtest, breakpoint, compare, eras, explain, forecast, service
 from api.trends.estimation import DEFAULT_BOOT, DEFAULT_SEED, Estimation
+from api.trends.forecast_schemas import BacktestResponse, ForecastResponse, ThresholdResponse
 from api.trends.metrics import Confidence, IntervalMethod, Method, Metric
+from api.trends.params import (
+    BootQuery,
+    ByQuery,
+    ClaimDateQuery,
+    ForecastDateQuery,
+    ForecastValueQuery,
+    HorizonQuery,
+    IntervalQuery,
+    JumpQuery,
+    MaxBreaksQuery,
+    MethodQuery,
+    OriginsFromQuery,
+    SeedQuery,
+    ThresholdValueQuery,
+    TopQuery,
+)
 from api.trends.schemas import (
     BreakpointResponse,
     CompareResponse,
@@ -109,53 +126,11 @@ def trend_query(
         float,
         Query(gt=0, lt=1, description="Confidence level of every interval.", examples=[0.95]),
     ] = 0.95,
-    top: Annotated[
-        int | None,
-        Query(
-            ge=1,
-            le=1000,
-            description="Only models in the top N of the metric among the models (matching the "
-            "other filters) published on or before their own publication date; same-day models "
-            "compete, ties in value are all in. Epoch AI's frontier is top=10 by training "
-            "compute.",
-            examples=[10],
-        ),
-    ] = None,
-    method: Annotated[
-        Method,
-        Query(
-            description="ols: least squares (default); theil-sen: the robust median of "
-            "pairwise slopes (fits and per-era fits).",
-            examples=["ols"],
-        ),
-    ] = Method.ols,
-    interval: Annotated[
-        IntervalMethod,
-        Query(
-            description="t: Student-t intervals (default); bootstrap: percentile intervals "
-            "from `boot` case resamples (fits and per-era fits, with method=ols).",
-            examples=["t"],
-        ),
-    ] = IntervalMethod.t,
-    boot: Annotated[
-        int,
-        Query(
-            ge=100,
-            le=20_000,
-            description="Bootstrap resamples (interval=bootstrap).",
-            examples=[2000],
-        ),
-    ] = DEFAULT_BOOT,
-    seed: Annotated[
-        int,
-        Query(
-            ge=0,
-            le=2**32 - 1,
-            description="Seed of the bootstrap's random draws; fixed by "
-            "default, so answers are reproducible.",
-            examples=[0],
-        ),
-    ] = DEFAULT_SEED,
+    top: TopQuery = None,
+    method: MethodQuery = Method.ols,
+    interval: IntervalQuery = IntervalMethod.t,
+    boot: BootQuery = DEFAULT_BOOT,
+    seed: SeedQuery = DEFAULT_SEED,
 ) -> service.TrendQuery:
     """The models and settings of a trend request."""
     filters = trend_filters(
@@ -233,32 +208,9 @@ def get_trend_breakpoint(
         dt.date | None,
         Query(description="Latest candidate break date (exclusive).", examples=["2024-01-01"]),
     ] = None,
-    max_breaks: Annotated[
-        int | None,
-        Query(
-            ge=0,
-            le=3,
-            description="Also fit piecewise lines with up to this many breaks, the number "
-            "chosen by BIC (`piecewise`); absent: the single best break only.",
-            examples=[3],
-        ),
-    ] = None,
-    jump: Annotated[
-        bool,
-        Query(
-            description="With max_breaks: true lets the line step at each break (separate "
-            "lines), false keeps it continuous (only the slope changes).",
-            examples=[True],
-        ),
-    ] = True,
-    claim_date: Annotated[
-        dt.date,
-        Query(
-            description="With max_breaks: the date from which the story says growth became "
-            "ten times faster; `piecewise.story` tests it.",
-            examples=["2020-01-01"],
-        ),
-    ] = breakpoint.CLAIM_DATE,
+    max_breaks: MaxBreaksQuery = None,
+    jump: JumpQuery = True,
+    claim_date: ClaimDateQuery = breakpoint.CLAIM_DATE,
 ) -> JSONBody:
     """The single break date and level jump that best fit two lines, with a Chow F test."""
     result = breakpoint.get_breakpoint(
@@ -273,6 +225,60 @@ def get_trend_breakpoint(
         claim_date=claim_date,
     )
     return _json(result)
+
+
+@_get(
+    "/{metric}/forecast",
+    "get_trend_forecast",
+    "Extrapolate the trend to a date, or to the date of a value",
+    ForecastResponse,
+)
+def get_trend_forecast(
+    session: SessionDep,
+    provenance: ProvenanceDep,
+    query: TrendQueryDep,
+    date: ForecastDateQuery = None,
+    value: ForecastValueQuery = None,
+) -> JSONBody:
+    """The fitted log-linear line at a date with its mean and prediction intervals, or the
+    date it reaches a value with a date interval."""
+    return _json(forecast.get_forecast(session, provenance, query, date, value))
+
+
+@_get(
+    "/{metric}/threshold",
+    "get_trend_threshold",
+    "Count the models above a value, so far and projected by a date",
+    ThresholdResponse,
+)
+def get_trend_threshold(
+    session: SessionDep,
+    provenance: ProvenanceDep,
+    query: TrendQueryDep,
+    value: ThresholdValueQuery,
+    by: ByQuery,
+) -> JSONBody:
+    """Models with a value >= `value` so far, and the number projected by `by`, with an
+    interval."""
+    return _json(forecast.get_threshold(session, provenance, query, value, by))
+
+
+@_get(
+    "/{metric}/backtest",
+    "get_trend_backtest",
+    "Backtest the trend on rolling origins",
+    BacktestResponse,
+)
+def get_trend_backtest(
+    session: SessionDep,
+    provenance: ProvenanceDep,
+    query: TrendQueryDep,
+    origins_from: OriginsFromQuery = backtest.ORIGINS_FROM,
+    horizon_years: HorizonQuery = backtest.HORIZON_YEARS,
+) -> JSONBody:
+    """Fit on the models before each origin, predict the next years: error of the median in
+    orders of magnitude and coverage of the prediction interval, per origin and overall."""
+    return _json(backtest.get_backtest(session, provenance, query, origins_from, horizon_years))
 
 
 @_get(

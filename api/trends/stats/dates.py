@@ -33,3 +33,14 @@ def decimal_years(dates: npt.NDArray[np.datetime64]) -> npt.NDArray[np.float64]:
     whole = year.astype(np.int64) + 1970
     result: npt.NDArray[np.float64] = whole + elapsed.astype(np.float64) / length.astype(np.float64)
     return result
+
+
+def date_of_decimal_year(x: float) -> datetime.date | None:
+    """The date whose :func:`decimal_year` is nearest ``x`` (the inverse, to the day);
+    ``None`` outside years 1..9999."""
+    if not (1.0 <= x < 10000.0):
+        return None
+    year = int(x // 1)
+    days_in_year = 366 if _is_leap(year) else 365
+    day = min(round((x - year) * days_in_year), days_in_year - 1)
+    return datetime.date(year, 1, 1) + datetime.timedelta(days=day)

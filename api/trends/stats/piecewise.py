@@ -28,8 +28,8 @@ from api.trends.stats.numeric import (
 
 #: Candidate break dates are thinned to at most this many (evenly spaced in rank).
 MAX_CANDIDATES: Final = 30
-#: Combinations scored per batch (memory ~ BATCH * n * p floats).
-BATCH: Final = 256
+#: Combinations scored per batch.
+BATCH: Final = 4096
 
 
 def design(x: FloatArray, x0: float, breaks: tuple[float, ...], jump: bool) -> FloatArray:
@@ -176,24 +176,75 @@ def _valid(x: FloatArray, combo: tuple[float, ...], min_points: int) -> bool:
     return True
 
 
-def _batch_sse(
-    x: FloatArray, y: FloatArray, x0: float, combos: list[tuple[float, ...]], jump: bool
-) -> FloatArray:
-    """Residual sums of squares of every combination, by batched normal equations."""
-    cs = np.asarray(combos, dtype=np.float64)  # (c, k)
-    shape = (cs.shape[0], x.size)
-    cols = [np.broadcast_to(np.ones_like(x), shape), np.broadcast_to(x - x0, shape)]
-    for j in range(cs.shape[1]):
-        cols.append(np.maximum(x[None, :] - cs[:, j : j + 1], 0.0))
-        if jump:
-            cols.append((x[None, :] >= cs[:, j : j + 1]).astype(np.float64))
-    mat = np.stack(cols, axis=1)  # (c, p, n)
-    xtx = np.matmul(mat, mat.swapaxes(1, 2))
-    xty = np.matmul(mat, y)
-    coef = np.linalg.solve(xtx, xty[..., None])
-    resid = y[None, :] - np.matmul(coef.swapaxes(1, 2), mat)[:, 0, :]
-    sse: FloatArray = np.einsum("cn,cn->c", resid, resid)
+def _segments_sse(x: FloatArray, y: FloatArray, combos: list[tuple[float, ...]]) -> FloatArray:
+    """With jumps the fit is one OLS line per segment: the total SSE of every combination from
+    prefix sums of the (centred) data, O(1) per segment."""
+    xc = x - np.mean(x)
+    yc = y - np.mean(y)
+    zero = np.zeros(1)
+    sums = [np.concatenate((zero, np.cumsum(v))) for v in (xc, yc, xc * xc, xc * yc, yc * yc)]
+    cuts = np.searchsorted(x, np.asarray(combos, dtype=np.float64), side="left")
+    n = x.size
+    edges = np.column_stack(
+        [np.zeros(len(combos), dtype=np.intp), cuts, np.full(len(combos), n, dtype=np.intp)]
+    )
+    total = np.zeros(len(combos))
+    for j in range(edges.shape[1] - 1):
+        lo, hi = edges[:, j], edges[:, j + 1]
+        count = (hi - lo).astype(np.float64)
+        sx, sy, sxx, sxy, syy = (s[hi] - s[lo] for s in sums)
+        cxx = sxx - sx * sx / count
+        cxy = sxy - sx * sy / count
+        cyy = syy - sy * sy / count
+        total += np.maximum(cyy - cxy * cxy / cxx, 0.0)
+    return total
+
+
+def _hinges_sse(x: FloatArray, y: FloatArray, combos: list[tuple[float, ...]]) -> FloatArray:
+    """Without jumps: the normal equations of ``1, u, (u - c_j)+`` (``u`` = centred ``x``) built
+    from suffix sums of the sorted data (O(k^2) per combination), solved in one batch."""
+    x0 = float(np.mean(x))
+    u = x - x0
+    yc = y - np.mean(y)
+    zero = np.zeros(1)
+
+    def suffix(v: FloatArray) -> FloatArray:
+        return np.concatenate((np.cumsum(v[::-1])[::-1], zero))
+
+    count = np.arange(x.size, -1, -1, dtype=np.float64)  # points at or after index k
+    su, suu, sy, suy = (suffix(v) for v in (u, u * u, yc, u * yc))
+    cs = np.asarray(combos, dtype=np.float64)  # (m, k) break dates, ascending per row
+    cuts = np.searchsorted(x, cs, side="left")
+    c = cs - x0
+    m, k = cs.shape
+    p = 2 + k
+    xtx = np.zeros((m, p, p))
+    xty = np.zeros((m, p))
+    xtx[:, 0, 0] = x.size
+    xtx[:, 0, 1] = xtx[:, 1, 0] = su[0]
+    xtx[:, 1, 1] = suu[0]
+    xty[:, 0] = sy[0]
+    xty[:, 1] = suy[0]
+    for j in range(k):
+        kj, cj = cuts[:, j], c[:, j]
+        n_j, u_j, uu_j = count[kj], su[kj], suu[kj]
+        xtx[:, 0, 2 + j] = xtx[:, 2 + j, 0] = u_j - cj * n_j
+        xtx[:, 1, 2 + j] = xtx[:, 2 + j, 1] = uu_j - cj * u_j
+        xty[:, 2 + j] = suy[kj] - cj * sy[kj]
+        for i in range(j + 1):  # c_i <= c_j: both hinges are non-zero from c_j on
+            ci = c[:, i]
+            value = uu_j - (ci + cj) * u_j + ci * cj * n_j
+            xtx[:, 2 + i, 2 + j] = xtx[:, 2 + j, 2 + i] = value
+    coef = np.linalg.solve(xtx, xty[..., None])[..., 0]
+    sse: FloatArray = np.maximum(float(yc @ yc) - np.einsum("mp,mp->m", coef, xty), 0.0)
     return sse
+
+
+def _batch_sse(
+    x: FloatArray, y: FloatArray, combos: list[tuple[float, ...]], jump: bool
+) -> FloatArray:
+    """Residual sums of squares of every combination (``x`` sorted)."""
+    return _segments_sse(x, y, combos) if jump else _hinges_sse(x, y, combos)
 
 
 @dataclass(frozen=True)
@@ -220,7 +271,6 @@ def select_breaks(
     if not 0 <= max_breaks <= 3:
         raise ValueError("max_breaks must be between 0 and 3")
     cand = candidate_breaks(x, min_points)
-    x0 = float(np.mean(x))
     fits = [fit_piecewise(x, y, (), jump, level)]
     tested = [1]
     for k in range(1, max_breaks + 1):
@@ -230,7 +280,7 @@ def select_breaks(
         best_sse, best = math.inf, combos[0]
         for i in range(0, len(combos), BATCH):
             chunk = combos[i : i + BATCH]
-            sse = _batch_sse(x, y, x0, chunk, jump)
+            sse = _batch_sse(x, y, chunk, jump)
             j = int(np.argmin(sse))
             if sse[j] < best_sse:  # strictly: ties keep the earliest combination
                 best_sse, best = float(sse[j]), chunk[j]

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from api.trends.stats.dates import decimal_year, decimal_years
+from api.trends.stats.dates import date_of_decimal_year, decimal_year, decimal_years
 from tests.trends.stats.support import HYPOTHESIS
 
 # --------------------------------------------------------------------------------------------
@@ -50,3 +50,13 @@ def test_vectorised_decimal_years_equal_the_scalar_definition() -> None:
     got = decimal_years(np.array(dates, dtype="datetime64[D]"))
     expected = [decimal_year(d) for d in dates]
     assert got.tolist() == pytest.approx(expected, abs=1e-12, rel=0)
+
+
+@given(st.dates(min_value=datetime.date(1, 1, 1), max_value=datetime.date(9999, 12, 31)))
+def test_date_of_decimal_year_inverts_decimal_year(d: datetime.date) -> None:
+    assert date_of_decimal_year(decimal_year(d)) == d
+
+
+def test_date_of_decimal_year_outside_the_calendar_is_none() -> None:
+    assert date_of_decimal_year(12000.5) is None
+    assert date_of_decimal_year(-3.0) is None
