@@ -8,6 +8,7 @@ import math
 
 import numpy as np
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
 from sqlmodel import Session
 
@@ -26,6 +27,7 @@ from api.trends.series import (
 from api.trends.service import TrendQuery
 from api.trends.stats.compare import compare_slopes
 from api.trends.stats.fit import fit_loglinear
+from tests.trends.support import ok, points
 
 
 @pytest.mark.parametrize(
@@ -178,3 +180,23 @@ def test_queries_on_the_sample(sample_url: str) -> None:
     assert math.isclose(float(series.values[-1]), 102e9)
     assert language_series.n == 4  # Transformer, GPT-2, GPT-3, Solar Open
     assert domains == ["Image generation", "Language", "Other", "Vision"]
+
+
+# --------------------------------------------------------------------------------------------
+# top=N at release
+
+
+def test_top_keeps_the_models_in_the_top_n_at_their_release(client: TestClient) -> None:
+    body = ok(client, "/v1/trends/training_compute?top=10&start=2010-01-01")
+    _, v_all, dates_all = points(client, "training_compute_flop", "")
+    days = np.array([dt.date.fromisoformat(d).toordinal() for d in dates_all])
+    kept = [
+        i
+        for i in range(v_all.size)
+        if np.sum((days <= days[i]) & (v_all > v_all[i])) < 10 and dates_all[i] >= "2010-01-01"
+    ]
+    assert body["n"] == len(kept)
+    assert body["filters"]["top"] == 10
+    assert "top=10" in body["method"] and "(top=10)" in body["answer"]
+    everything = ok(client, "/v1/trends/training_compute?start=2010-01-01")
+    assert body["n"] < everything["n"]
