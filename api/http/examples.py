@@ -43,14 +43,20 @@ def param_example(param: Mapping[str, Any]) -> Any:
     raise KeyError(f"parameter {param['name']} has no example")
 
 
+#: Operation extension naming optional query parameters its example request sets (for an
+#: operation that needs one of several optional parameters, e.g. a forecast's date= or value=).
+EXAMPLE_QUERY = "x-example-query"
+
+
 def example_url(path: str, operation: Mapping[str, Any]) -> str:
     """The operation's URL with its path parameters and required query parameters taken
-    from their documented examples."""
+    from their documented examples, plus the optional ones it lists in ``x-example-query``."""
     query: list[tuple[str, str]] = []
+    chosen = set(operation.get(EXAMPLE_QUERY, ()))
     for param in operation.get("parameters", []):
         if param["in"] == "path":
             path = path.replace("{" + param["name"] + "}", str(param_example(param)))
-        elif param["in"] == "query" and param.get("required"):
+        elif param["in"] == "query" and (param.get("required") or param["name"] in chosen):
             value = param_example(param)
             for item in value if isinstance(value, list) else [value]:
                 query.append((param["name"], str(item).lower() if isinstance(item, bool) else item))

@@ -123,8 +123,8 @@ HorizonQuery = Annotated[
 ForecastValueQuery = Annotated[
     float | None,
     Query(
-        description="The date at which the line reaches this value (> 0, in the metric's "
-        "unit); give this or `date`.",
+        description="Ask when the line reaches this value (> 0, in the metric's unit); the "
+        "other question's parameter must then be absent.",
         examples=[1e13],
     ),
 ]

@@ -25,6 +25,7 @@ from api.http.downloads import (
     respond_rows,
     with_alternates,
 )
+from api.http.examples import EXAMPLE_QUERY
 from api.http.responses import JSONBody
 from api.trends import backtest, breakpoint, compare, eras, explain, forecast, service
 from api.trends.estimation import DEFAULT_BOOT, DEFAULT_SEED, Estimation
@@ -71,14 +72,17 @@ def _get(
     summary: str,
     model: type[BaseModel],
     responses: dict[int | str, dict[str, Any]] = ERRORS,
+    example_query: tuple[str, ...] = (),
 ) -> Callable[[DecoratedCallable], DecoratedCallable]:
-    """``router.get`` with the declarations every trend endpoint makes."""
+    """``router.get`` with the declarations every trend endpoint makes; ``example_query``:
+    optional parameters its recorded example sets."""
     return router.get(
         path,
         operation_id=operation_id,
         summary=summary,
         response_model=model,
         responses=responses,
+        openapi_extra={EXAMPLE_QUERY: list(example_query)} if example_query else None,
     )
 
 
@@ -232,6 +236,7 @@ def get_trend_breakpoint(
     "get_trend_forecast",
     "Extrapolate the trend to a date, or to the date of a value",
     ForecastResponse,
+    example_query=("date",),
 )
 def get_trend_forecast(
     session: SessionDep,
