@@ -25,11 +25,17 @@ def level_text(ci: float) -> str:
     return f"{ci * 100:g}%"
 
 
-def factor(value: float | None) -> str:
-    """A growth factor: two significant digits, three when it is close to 1."""
+def factor_digits(value: float) -> int:
+    """Significant digits of a growth factor: three below 2 (where 1.24 and 1.3 differ), else
+    two."""
+    return 3 if 0.5 < value < 2.0 else 2
+
+
+def factor(value: float | None, digits: int | None = None) -> str:
+    """A growth factor to ``digits`` significant digits (default :func:`factor_digits`)."""
     if value is None:
         return "unbounded"
-    digits = 3 if 0.8 < value < 1.25 else 2
+    digits = digits or factor_digits(value)
     text = f"{value:#.{digits}g}".rstrip(".")
     return text if "e" not in text else f"{value:.2e}"
 
@@ -82,13 +88,17 @@ def growth_clause(fit: TrendFit) -> str:
     when = years_of(fit)
     g = fit.growth_per_year
     if g >= 1.0:
-        text = f"grew {factor(g)}x per year ({level} CI {span(fit.growth_per_year_ci)}) {when}"
+        d = factor_digits(g)
+        limits = "-".join(factor(v, d) for v in fit.growth_per_year_ci)
+        text = f"grew {factor(g, d)}x per year ({level} CI {limits}) {when}"
         if fit.doubling_time_months is not None:
             text += f", doubling every {months(fit.doubling_time_months)} months"
         return text
     low, high = fit.growth_per_year_ci
+    d = factor_digits(1.0 / g)
     inverse = (1.0 / high if high else None, 1.0 / low if low else None)
-    text = f"shrank {factor(1.0 / g)}x per year ({level} CI {span(inverse)}) {when}"
+    limits = "-".join(factor(v, d) for v in inverse)
+    text = f"shrank {factor(1.0 / g, d)}x per year ({level} CI {limits}) {when}"
     halving = 12.0 * math.log10(2.0) / -fit.slope_oom_per_year
     return text + f", halving every {months(halving)} months"
 

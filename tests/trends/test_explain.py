@@ -6,18 +6,19 @@ from urllib.parse import urlsplit
 
 from fastapi.testclient import TestClient
 
-from api.trends.answers import factor, months
+from api.trends.answers import factor, factor_digits, months
 from tests.trends.support import ok
 
 
 def test_the_answer_is_the_fit_in_one_sentence(client: TestClient) -> None:
     body = ok(client, "/v1/trends/parameters?start=2010-01-01")
     low, high = body["growth_per_year_ci"]
+    d = factor_digits(body["growth_per_year"])
     first = body["window"]["first_publication_date"][:4]
     last = body["window"]["last_publication_date"][:4]
     assert body["answer"] == (
-        f"Parameters of notable models grew {factor(body['growth_per_year'])}x per year "
-        f"(95% CI {factor(low)}-{factor(high)}) from {first} to {last}, doubling every "
+        f"Parameters of notable models grew {factor(body['growth_per_year'], d)}x per year "
+        f"(95% CI {factor(low, d)}-{factor(high, d)}) from {first} to {last}, doubling every "
         f"{months(body['doubling_time_months'])} months (n={body['n']})."
     )
     assert f"(n={body['n']})" in body["answer"]
@@ -34,6 +35,7 @@ def test_formatting_of_factors_and_months() -> None:
         "12",
         "unbounded",
     )
+    assert (factor(1.27), factor(1.3, 3), factor(2.1, 2)) == ("1.27", "1.30", "2.1")
     assert (months(11.04), months(5.66)) == ("11", "5.7")
 
 

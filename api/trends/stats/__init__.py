@@ -17,6 +17,10 @@ Conventions shared by every result type:
 
 Modules: :mod:`.numeric` (input types, the error, intervals, float-safe helpers), :mod:`.dates`
 (decimal years), :mod:`.fit` (one log-linear fit), :mod:`.compare` (two slopes),
-:mod:`.breakpoint` (the best single break) and :mod:`.summaries` (descriptive statistics and
-records). Import from the module that defines a name.
+:mod:`.breakpoint` (the best single break), :mod:`.piecewise` (up to three breaks chosen by
+BIC), :mod:`.robust` (Theil-Sen), :mod:`.bootstrap` (case resampling), :mod:`.forecast`
+(the line at a date and the date of a value), :mod:`.threshold` (models above a value by a
+date), :mod:`.backtest` (rolling origins), :mod:`.selection` (top N at release) and
+:mod:`.summaries` (descriptive statistics and records). Import from the module that
+defines a name.
 """
