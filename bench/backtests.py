@@ -41,7 +41,8 @@ def render(results: dict[str, dict[str, Any]], version: str) -> str:
         "over every scored model (a model is scored once per origin whose horizon holds it),",
         "MAE = mean over origins of |median error|.",
         "",
-        "| metric | origins scored | models scored | coverage (nominal 0.90) | MAE of the median (OOM) |",
+        "| metric | origins scored | models scored | coverage (nominal 0.90) "
+        "| MAE of the median (OOM) |",
         "| --- | ---: | ---: | ---: | ---: |",
     ]
     for metric, body in results.items():
@@ -57,7 +58,8 @@ def render(results: dict[str, dict[str, Any]], version: str) -> str:
             "",
             body["answer"],
             "",
-            "| origin | fitted on | scored | slope (OOM/yr) | median error (OOM) | MAE (OOM) | coverage |",
+            "| origin | fitted on | scored | slope (OOM/yr) | median error (OOM) | MAE (OOM) "
+            "| coverage |",
             "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
         ]
         for o in body["origins"]:
