@@ -15,8 +15,7 @@ from api.trends.eras import era_windows
 from api.trends.schemas import TrendResponse
 from api.trends.series import Series
 from api.trends.service import TrendQuery, between, context, fit_series
-from api.trends.stats.breakpoint import find_breakpoint
-from api.trends.stats.numeric import DegenerateFitError
+from api.trends.stats.breakpoint import best_split
 
 #: BIC lower by more than this: "very strong" evidence (Kass and Raftery 1995).
 BIC_MARGIN: Final = 10.0
@@ -28,28 +27,25 @@ def _bic(sse: float, n: int, k: int) -> float:
     return n * math.log(max(sse, 1e-300) / n) + k * math.log(n)
 
 
-def significant_break(series: Series, ci: float) -> tuple[int, float, float, float] | None:
+def significant_break(series: Series) -> tuple[int, float, float, float] | None:
     """The best single break (index of its first model, slopes before and after, BIC gain)
     when two lines with a break beat one line by more than :data:`BIC_MARGIN` in BIC (the break
     date counted as a parameter: 5 against 2); ``None`` otherwise."""
     n = series.n
-    m = max(10, n // 10)
-    try:
-        bp = find_breakpoint(series.years, series.values, None, m, ci)
-    except DegenerateFitError:
+    best = best_split(series.years, np.log10(series.values), max(10, n // 10))
+    if best is None:
         return None
-    gain = _bic(bp.sse_single_line, n, 2) - _bic(bp.sse, n, 5)
+    gain = _bic(best.sse_single_line, n, 2) - _bic(best.sse, n, 5)
     if gain <= BIC_MARGIN:
         return None
-    split = int(np.searchsorted(series.years, bp.break_year, side="left"))
-    return split, bp.before.slope_oom_per_year, bp.after.slope_oom_per_year, gain
+    return best.split, best.slope_before, best.slope_after, gain
 
 
 def spanning_warnings(session: Session, query: TrendQuery, series: Series) -> list[str]:
     """A warning when one line over ``series`` averages several eras or a significant break."""
     eras, _ = era_windows(session)
     spanned = [e for e in eras if between(series, e.start_date, e.end_date).n >= ERA_MIN_MODELS]
-    found = significant_break(series, query.ci)
+    found = significant_break(series)
     if len(spanned) < 2 and found is None:
         return []
     parts = []

@@ -146,6 +146,50 @@ def find_breakpoint(
     )
 
 
+@dataclass(frozen=True)
+class BestSplit:
+    """The best single split by total SSE of two lines, without intervals or tests (cheap)."""
+
+    split: int
+    sse: float
+    sse_single_line: float
+    slope_before: float
+    slope_after: float
+
+
+def best_split(x: FloatArray, y: FloatArray, min_points_per_side: int) -> BestSplit | None:
+    """For sorted ``x`` and ``y = log10(value)``: the split (first index of the second line)
+    with the least total SSE among those leaving ``min_points_per_side`` points and two distinct
+    dates on each side, as :func:`find_breakpoint` scores them; ``None`` when none is valid."""
+    n = int(x.size)
+    m = int(min_points_per_side)
+    if n < 2 * m or x[0] == x[-1]:
+        return None
+    cand = np.unique(x[m : n - m + 1])
+    k = np.searchsorted(x, cand, side="left")
+    k_safe = np.clip(k, 1, n - 1)
+    valid = (k >= m) & (n - k >= m) & (x[0] != x[k_safe - 1]) & (x[k_safe] != x[n - 1])
+    k = k[valid]
+    if k.size == 0:
+        return None
+    sse = _split_sse(x, y, k)
+    best = int(k[int(np.argmin(sse))])
+    dx = x - np.mean(x)
+    single = float(np.sum((y - np.mean(y) - (dx @ (y - np.mean(y))) / (dx @ dx) * dx) ** 2))
+    return BestSplit(
+        best,
+        float(np.min(sse)),
+        single,
+        _ols_slope(x[:best], y[:best]),
+        _ols_slope(x[best:], y[best:]),
+    )
+
+
+def _ols_slope(x: FloatArray, y: FloatArray) -> float:
+    dx = x - np.mean(x)
+    return float(dx @ (y - np.mean(y)) / (dx @ dx))
+
+
 def _split_sse(x: FloatArray, y: FloatArray, k: npt.NDArray[np.intp]) -> FloatArray:
     """Total SSE of separate OLS lines on ``[:k]`` and ``[k:]`` for each split ``k``."""
     xc = x - np.mean(x)  # centre globally for numerical stability

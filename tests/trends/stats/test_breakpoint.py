@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from scipy import stats
 
-from api.trends.stats.breakpoint import Breakpoint, find_breakpoint
+from api.trends.stats.breakpoint import Breakpoint, best_split, find_breakpoint
 from api.trends.stats.numeric import DegenerateFitError
 from tests.trends.stats.support import HYPOTHESIS, assert_all_finite, noisy_line
 
@@ -241,3 +241,19 @@ def test_breakpoint_is_fast() -> None:
     assert bp.candidates_tested == 300
     assert min(timings) < 0.1
     assert max(timings) < 0.5
+
+
+def test_best_split_agrees_with_find_breakpoint() -> None:
+    rng = np.random.default_rng(12)
+    x = np.sort(rng.uniform(2000.0, 2024.0, 300))
+    y = np.where(x < 2012.0, 0.1 * (x - 2000.0), 1.2 + 0.5 * (x - 2012.0))
+    y = y + rng.normal(0.0, 0.3, x.size)
+    bp = find_breakpoint(x, 10**y, None, 20, 0.95)
+    best = best_split(x, y, 20)
+    assert best is not None
+    assert x[best.split] == bp.break_year
+    assert best.sse == pytest.approx(bp.sse, rel=1e-9)
+    assert best.sse_single_line == pytest.approx(bp.sse_single_line, rel=1e-9)
+    assert best.slope_before == pytest.approx(bp.before.slope_oom_per_year, rel=1e-9)
+    assert best.slope_after == pytest.approx(bp.after.slope_oom_per_year, rel=1e-9)
+    assert best_split(x[:30], y[:30], 20) is None
