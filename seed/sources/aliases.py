@@ -21,11 +21,11 @@ from seed.sources.epoch import ModelRecord
 from seed.sources.epoch_writer import EpochSource
 from seed.sources.search_index import SearchIndexSource
 from seed.sources.timeline import SLUG, Located, _at, _read_table
+# The curated files (eras, milestones, aliases) share their contributors and licence.
+from seed.sources.timeline_writer import ATTRIBUTION, LICENSE
 from seed.writing import WriteContext, sha256_file
 
 FILE_NAME = "aliases.toml"
-ATTRIBUTION = "Aliases: Deep Learning Evolution API contributors, CC BY 4.0"
-LICENSE = "CC BY 4.0"
 
 
 class AliasRecord(BaseModel):
@@ -123,7 +123,7 @@ class AliasSource:
             return []
         return [
             {
-                "key": "curated-aliases",
+                "key": "timeline-aliases",
                 "title": "Curated aliases",
                 "file_name": self.path.name,
                 "url": None,
