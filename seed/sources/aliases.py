@@ -21,7 +21,6 @@ from seed.sources.epoch import ModelRecord
 from seed.sources.epoch_writer import EpochSource
 from seed.sources.search_index import SearchIndexSource
 from seed.sources.timeline import SLUG, Located, _at, _read_table
-# The curated files (eras, milestones, aliases) share their contributors and licence.
 from seed.sources.timeline_writer import ATTRIBUTION, LICENSE
 from seed.writing import WriteContext, sha256_file
 
@@ -118,7 +117,8 @@ class AliasSource:
         self.aliases = [entry for _, entry in located]
 
     def data_sources(self) -> list[dict[str, Any]]:
-        """Provenance of the curated file, when there is one."""
+        """Provenance of the curated file, when there is one; the curated files (eras,
+        milestones, aliases) share their contributors, licence and attribution."""
         if not self.files:
             return []
         return [
