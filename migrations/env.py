@@ -6,6 +6,7 @@ from alembic import context
 from sqlalchemy import Connection
 
 import api.tables
+import api.tables.search
 from api.config import get_settings
 from api.db.engine import is_sqlite
 from api.db.writable import make_writable_engine
@@ -18,10 +19,18 @@ def _url() -> str:
     return configured or get_settings().database_url
 
 
+def _include_object(
+    _object: object, name: str | None, _type: str, _reflected: bool, _compare_to: object
+) -> bool:
+    """Leave the dialect-specific full-text index objects alone (api/tables/search.py)."""
+    return not (name or "").startswith(api.tables.search.FTS_PREFIX)
+
+
 def _run(connection: Connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
+        include_object=_include_object,
         render_as_batch=is_sqlite(_url()),
         compare_type=True,
         transaction_per_migration=False,

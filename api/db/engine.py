@@ -87,6 +87,13 @@ def read_only_authorizer(
     """``sqlite3.Connection.set_authorizer`` callback of a serving connection."""
     if action in _READ_ACTIONS:
         return sqlite3.SQLITE_OK
+    if action == sqlite3.SQLITE_UPDATE and arg1 == "sqlite_master":
+        # Opening an FTS5 table (the search index) declares its schema, which SQLite
+        # authorizes as an update of sqlite_master; nothing is written. A statement
+        # that really updates sqlite_master is refused anyway: it needs
+        # ``PRAGMA writable_schema``, which this authorizer refuses, and the file is
+        # opened read-only.
+        return sqlite3.SQLITE_OK
     if action == sqlite3.SQLITE_TRANSACTION and arg1 in ("BEGIN", "COMMIT", "ROLLBACK"):
         return sqlite3.SQLITE_OK
     if action == sqlite3.SQLITE_PRAGMA and arg1 is not None:

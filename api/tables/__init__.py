@@ -18,6 +18,7 @@ from api.tables.milestone import (
     MilestoneTag,
 )
 from api.tables.ml_model import MAX_SLUG_LENGTH, MLModel, MLModelUnparsedValue, ModelAlias
+from api.tables.search import SearchDocument
 from api.tables.vocabulary import (
     MULTI_VALUED_BY_FIELD,
     MULTI_VALUED_FIELDS,
@@ -60,6 +61,7 @@ __all__ = [
     "NotabilityCriterion",
     "Organization",
     "OrganizationCategory",
+    "SearchDocument",
     "Task",
     "TermBase",
     "TrainingHardware",

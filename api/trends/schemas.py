@@ -321,8 +321,17 @@ class MetricCoverage(BaseModel):
     share: float | None = Field(description="count / models (null when there are no models).")
 
 
+class TiedModel(BaseModel):
+    """Another model with the same largest value."""
+
+    slug: str
+    name: str
+    publication_date: dt.date
+    confidence: str | None = Field(description="Epoch AI's confidence in its estimates.")
+
+
 class LargestModel(BaseModel):
-    """The model with the largest value of a metric."""
+    """The model with the largest value of a metric (the earliest published, when tied)."""
 
     metric: Metric
     unit: str
@@ -330,6 +339,13 @@ class LargestModel(BaseModel):
     name: str
     publication_date: dt.date
     value: float
+    confidence: str | None = Field(
+        description="Epoch AI's confidence in the estimates (Confident, Likely, Speculative, "
+        "Unknown); null when unrated. A Speculative record is an order-of-magnitude guess."
+    )
+    ties: list[TiedModel] = Field(
+        description="The other models with exactly the same value, in publication order."
+    )
 
 
 class MetricGrowth(BaseModel):

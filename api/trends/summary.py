@@ -18,6 +18,7 @@ from api.trends.schemas import (
     MetricGrowth,
     SummaryCounts,
     SummaryResponse,
+    TiedModel,
 )
 from api.trends.series import trend_filters
 from api.trends.service import TrendQuery, fit_trend, trend_warnings
@@ -50,16 +51,23 @@ def _coverage(session: Session, models: int) -> list[MetricCoverage]:
 
 
 def _largest(session: Session, metric: Metric) -> LargestModel | None:
+    """The model with the largest value; models sharing that value are its ``ties``."""
     column = metric_column(metric)
-    row = session.execute(
-        select(col(MLModel.slug), col(MLModel.name), col(MLModel.publication_date), column)
-        .where(column.is_not(None))
-        .order_by(column.desc(), col(MLModel.id))
-        .limit(1)
-    ).first()
-    if row is None:
+    top = select(func.max(column)).scalar_subquery()
+    rows = session.execute(
+        select(
+            col(MLModel.slug),
+            col(MLModel.name),
+            col(MLModel.publication_date),
+            col(MLModel.confidence),
+            column,
+        )
+        .where(column == top)
+        .order_by(col(MLModel.publication_date), col(MLModel.id))
+    ).all()
+    if not rows:
         return None
-    slug, name, date, value = row
+    (slug, name, date, confidence, value), *others = rows
     return LargestModel(
         metric=metric,
         unit=METRICS[metric].unit,
@@ -67,6 +75,10 @@ def _largest(session: Session, metric: Metric) -> LargestModel | None:
         name=name,
         publication_date=date,
         value=value,
+        confidence=confidence,
+        ties=[
+            TiedModel(slug=s, name=n, publication_date=d, confidence=c) for s, n, d, c, _ in others
+        ],
     )
 
 

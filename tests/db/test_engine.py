@@ -72,3 +72,29 @@ def test_serving_sqlite_connections_keep_few_prepared_statements(
     finally:
         engine.dispose()
     assert opened and opened[0].get("cached_statements", 128) <= SERVING_STATEMENT_CACHE <= 32
+
+
+def test_a_serving_sqlite_connection_reads_the_fts5_index_and_still_writes_nothing(
+    seeded_url: str, backend: str
+) -> None:
+    """Opening the FTS5 table is authorized as an update of sqlite_master (the search
+    needs it); a statement that really updates sqlite_master stays refused."""
+    if backend != "sqlite":
+        pytest.skip("SQLite's authorizer")
+    engine = make_engine(seeded_url, read_only=True)
+    raw = engine.raw_connection()
+    try:
+        cursor = raw.cursor()
+        query = "SELECT count(*) FROM search_fts WHERE search_fts MATCH 'alexnet'"
+        assert cursor.execute(query).fetchone()[0] > 0
+        for statement in (
+            "UPDATE sqlite_master SET sql = 'x' WHERE name = 'ml_model'",
+            "PRAGMA writable_schema = ON",
+            "INSERT INTO search_fts(search_fts) VALUES ('rebuild')",
+        ):
+            with pytest.raises(sqlite3.DatabaseError):
+                cursor.execute(statement)
+        assert cursor.execute("SELECT count(*) FROM ml_model").fetchone() == (976,)
+    finally:
+        raw.close()
+        engine.dispose()

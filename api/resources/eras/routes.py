@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Request
+from fastapi.responses import Response
 
 from api.db.engine import SessionDep
 from api.errors import problem_responses
@@ -14,6 +15,7 @@ from api.listing.params import pick, select_fields
 from api.listing.schemas import Page
 from api.resources.eras import service
 from api.resources.eras.schemas import EraDetail, EraPublic
+from api.resources.slugs import SLUG_REDIRECT_RESPONSES, redirect_to
 from api.tables import MAX_ERA_SLUG_LENGTH
 
 router = APIRouter(prefix="/v1/eras", tags=["eras"])
@@ -41,9 +43,10 @@ def list_eras(
     operation_id="get_era",
     summary="Get one era",
     response_model=EraDetail,
-    responses=problem_responses(400, 404, 422, 503),
+    responses={**problem_responses(400, 404, 422, 503), **SLUG_REDIRECT_RESPONSES},
 )
 def get_era(
+    request: Request,
     session: SessionDep,
     provenance: ProvenanceDep,
     slug: Annotated[
@@ -51,7 +54,10 @@ def get_era(
         Path(max_length=MAX_ERA_SLUG_LENGTH, description="Era slug.", examples=["deep-learning"]),
     ],
     fields: FieldsQuery = None,
-) -> JSONBody:
+) -> Response:
     """One era with its milestones and the number of models published in it."""
     selected = select_fields(fields, service.DETAIL_FIELDS, service.DETAIL_FIELDS)
-    return JSONBody(pick(service.get_era(session, provenance, slug), selected))
+    found = service.find_era(session, slug)
+    if found.redirect:
+        return redirect_to(request, found.slug)
+    return JSONBody(pick(service.get_era(session, provenance, found.slug), selected))

@@ -13,6 +13,7 @@ from api.listing.params import pick
 from api.provenance import Provenance
 from api.resources.eras.schemas import EraDetail, EraPublic
 from api.resources.references import references_by_owner
+from api.resources.slugs import Found, not_found
 from api.tables import Era, EraReference, Milestone, MLModel
 
 
@@ -66,6 +67,19 @@ def list_eras(
         "next_cursor": None,
         "meta": provenance.as_meta(),
     }
+
+
+def find_era(session: Session, slug: str) -> Found:
+    """Where the era asked for as ``slug`` is (its slug in any case); 404 with
+    suggestions otherwise (api/resources/slugs.py)."""
+    slugs = col(Era.slug)
+    found: str | None = session.execute(
+        select(slugs).where(slugs.in_({slug, slug.lower()})).order_by(slugs)
+    ).scalar()
+    if found is not None:
+        return Found(found, redirect=found != slug)
+    known = session.execute(select(slugs)).scalars()
+    raise not_found("era", slug, {name: name for name in known})
 
 
 def get_era(session: Session, provenance: Provenance, slug: str) -> dict[str, Any]:

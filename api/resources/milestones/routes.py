@@ -28,6 +28,7 @@ from api.listing.schemas import Page
 from api.resources.milestones import service
 from api.resources.milestones.params import ListFieldsQuery, SortQuery, milestone_filters
 from api.resources.milestones.schemas import MilestonePublic, MilestoneSummary
+from api.resources.slugs import SLUG_REDIRECT_RESPONSES, redirect_to
 from api.tables import MAX_MILESTONE_SLUG_LENGTH
 
 router = APIRouter(prefix="/v1/milestones", tags=["milestones"])
@@ -88,9 +89,10 @@ for _fmt in DOWNLOAD_FORMATS:
     operation_id="get_milestone",
     summary="Get one milestone",
     response_model=MilestonePublic,
-    responses=problem_responses(400, 404, 422, 503),
+    responses={**problem_responses(400, 404, 422, 503), **SLUG_REDIRECT_RESPONSES},
 )
 def get_milestone(
+    request: Request,
     session: SessionDep,
     provenance: ProvenanceDep,
     slug: Annotated[
@@ -102,7 +104,10 @@ def get_milestone(
         ),
     ],
     fields: Annotated[str | None, fields_query("title,date,models")] = None,
-) -> JSONBody:
+) -> Response:
     """One milestone with its related models embedded and its references."""
     selected = service.parse_fields(fields)
-    return JSONBody(pick(service.get_milestone(session, provenance, slug), selected))
+    found = service.find_milestone(session, slug)
+    if found.redirect:
+        return redirect_to(request, found.slug)
+    return JSONBody(pick(service.get_milestone(session, provenance, found.slug), selected))

@@ -28,6 +28,7 @@ from api.resources.models import service
 from api.resources.models.filters import ModelFilters
 from api.resources.models.params import FacetName, model_filters
 from api.resources.models.schemas import MLModelPublic, MLModelSummary, ModelFacets
+from api.resources.slugs import SLUG_REDIRECT_RESPONSES, redirect_to
 from api.tables import MAX_SLUG_LENGTH
 
 router = APIRouter(prefix="/v1/models", tags=["models"])
@@ -36,7 +37,10 @@ FiltersDep = Annotated[ModelFilters, Depends(model_filters)]
 SlugPath = Annotated[
     str,
     Path(
-        description="The model's slug.", examples=["gpt-3-175b-davinci"], max_length=MAX_SLUG_LENGTH
+        description="The model's slug; an alias (`gpt-2`) or the slug in another case "
+        "redirects (308) to the canonical URL.",
+        examples=["gpt-3-175b-davinci"],
+        max_length=MAX_SLUG_LENGTH,
     ),
 ]
 
@@ -128,14 +132,18 @@ def get_model_facets(
     operation_id="get_model",
     summary="Get one model",
     response_model=MLModelPublic,
-    responses=problem_responses(400, 404, 422, 503),
+    responses={**problem_responses(400, 404, 422, 503), **SLUG_REDIRECT_RESPONSES},
 )
 def get_model(
+    request: Request,
     session: SessionDep,
     provenance: ProvenanceDep,
     slug: SlugPath,
     fields: Annotated[str | None, fields_query("name,publication_date,parameters")] = None,
-) -> JSONBody:
-    """One model with every field of the source, its organizations, domains and countries."""
+) -> Response:
+    """One model with every field of the source; an alias or another case redirects (308)."""
     selected = service.parse_fields(fields, service.DETAIL_FIELDS)
-    return JSONBody(service.get_model(session, provenance, slug, selected))
+    found = service.find_model(session, slug)
+    if found.redirect:
+        return redirect_to(request, found.slug)
+    return JSONBody(service.get_model(session, provenance, found.slug, selected))

@@ -109,6 +109,16 @@ MLModelPublic: type[BaseModel] = create_model(
         list[MilestoneRef] | None,
         Field(default=None, description="Milestones of the timeline about this model."),
     ),
+    aliases=(
+        list[str] | None,
+        Field(
+            default=None,
+            description="Other names that lead here (`/v1/models/{alias}` redirects to this "
+            "model): everyday names such as `gpt-2`, each leading to its family's original "
+            "release (seed/data/aliases.toml), and former slugs; in alphabetical order.",
+            examples=[["gpt-2", "gpt2"]],
+        ),
+    ),
     source_line=_served("source_line")[1],
     meta=(MetaInfo | None, Field(default=None, description="Data version, source and licence.")),
 )

@@ -29,10 +29,17 @@ from api.provenance import Provenance
 from api.resources.milestones.service import milestones_of_models
 from api.resources.models.filters import TERM_FILTERS, ModelFilters, conditions, model_column
 from api.resources.models.schemas import MLModelPublic, MLModelSummary
-from api.tables import MULTI_VALUED_BY_FIELD, MULTI_VALUED_FIELDS, MLModel, MLModelUnparsedValue
+from api.resources.slugs import Found, not_found
+from api.tables import (
+    MULTI_VALUED_BY_FIELD,
+    MULTI_VALUED_FIELDS,
+    MLModel,
+    MLModelUnparsedValue,
+    ModelAlias,
+)
 
 MULTI_FIELDS = tuple(m.field for m in MULTI_VALUED_FIELDS)
-_COMPUTED_FIELDS = {"slug", "meta", "unparsed_values", "milestones"}
+_COMPUTED_FIELDS = {"slug", "meta", "unparsed_values", "milestones", "aliases"}
 SUMMARY_FIELDS = tuple(f for f in MLModelSummary.model_fields if f != "meta")
 DETAIL_FIELDS = tuple(f for f in MLModelPublic.model_fields if f != "meta")
 SELECTABLE_FIELDS = frozenset(DETAIL_FIELDS)
@@ -98,6 +105,7 @@ def _shape(
     terms = load_terms(session, ids, multi)
     unparsed = load_unparsed(session, ids) if "unparsed_values" in fields else {}
     milestones = milestones_of_models(session, ids) if "milestones" in fields else {}
+    aliases = load_aliases(session, ids) if "aliases" in fields else {}
     items = []
     for row in rows:
         item: dict[str, Any] = {}
@@ -108,6 +116,8 @@ def _shape(
                 item[name] = unparsed.get(row["id"], [])
             elif name == "milestones":
                 item[name] = milestones.get(row["id"], [])
+            elif name == "aliases":
+                item[name] = aliases.get(row["id"], [])
             else:
                 item[name] = row[name]
         items.append(item)
@@ -197,6 +207,47 @@ def load_unparsed(session: Session, ids: Sequence[int]) -> dict[int, list[dict[s
         value = {k: v for k, v in row._mapping.items() if k != "ml_model_id"}
         out.setdefault(row.ml_model_id, []).append(value)
     return out
+
+
+def load_aliases(session: Session, ids: Sequence[int]) -> dict[int, list[str]]:
+    """The aliases of models ``ids``, alphabetical, by model id."""
+    query = (
+        select(col(ModelAlias.ml_model_id), col(ModelAlias.alias))
+        .where(col(ModelAlias.ml_model_id).in_(ids))
+        .order_by(col(ModelAlias.ml_model_id), col(ModelAlias.alias))
+    )
+    out: dict[int, list[str]] = {}
+    for model_id, alias in session.execute(query):
+        out.setdefault(model_id, []).append(alias)
+    return out
+
+
+def find_model(session: Session, slug: str) -> Found:
+    """Where the model asked for as ``slug`` is: its slug, in another case, or an alias.
+
+    404, suggesting the closest slugs and aliases, when none matches
+    (api/resources/slugs.py).
+    """
+    slug_column = col(MLModel.slug)
+    found: str | None = session.execute(
+        select(slug_column).where(slug_column.in_({slug, slug.lower()})).order_by(slug_column)
+    ).scalar()
+    if found is None:
+        found = session.execute(
+            select(slug_column)
+            .join(ModelAlias, col(ModelAlias.ml_model_id) == col(MLModel.id))
+            .where(col(ModelAlias.alias) == slug.lower())
+        ).scalar()
+    if found is not None:
+        return Found(found, redirect=found != slug)
+    candidates = {name: name for name in session.execute(select(slug_column)).scalars()}
+    for alias, canonical in session.execute(
+        select(col(ModelAlias.alias), slug_column).join(
+            MLModel, col(MLModel.id) == col(ModelAlias.ml_model_id)
+        )
+    ):
+        candidates[alias] = canonical
+    raise not_found("model", slug, candidates)
 
 
 def model_id_by_slug(session: Session, slug: str) -> int:

@@ -21,8 +21,25 @@ class TimelineItem(BaseModel):
     date: dt.date | None = Field(
         default=None, description="Date of the event or the model's publication."
     )
-    date_precision: DatePrecision | None = Field(default=None, description="Precision of `date`.")
+    date_precision: DatePrecision | None = Field(
+        default=None,
+        description="Precision of `date` (`year` dates are written YYYY-01-01, `month` dates "
+        "YYYY-MM-01); in date order a less precise date comes after the precise dates of its "
+        "year or month.",
+    )
     title: str | None = Field(default=None, description="Milestone title or model name.")
+    summary: str | None = Field(
+        default=None, description="Milestone summary; null for model releases."
+    )
+    organizations: list[str] | None = Field(
+        default=None,
+        description="Organizations involved (a milestone's) or that published the model.",
+    )
+    models: list[str] | None = Field(
+        default=None,
+        description="Slugs of the models a milestone is about (in /v1/models); for a model "
+        "release, its own slug.",
+    )
     category: MilestoneCategory | None = Field(
         default=None, description="Milestone category; null for models."
     )

@@ -24,6 +24,7 @@ def test_the_summary_leaves_out_the_long_texts_only() -> None:
         "abstract",
         "unparsed_values",
         "milestones",
+        "aliases",
         "source_line",
         "meta",
     }
