@@ -20,6 +20,7 @@ from api.resources.meta import routes as meta
 from api.resources.milestones import routes as milestones
 from api.resources.models import routes as models
 from api.resources.timeline import routes as timeline
+from api.resources.vocabularies import routes as vocabularies
 from api.trends import routes as trends
 
 DESCRIPTION = """\
@@ -37,6 +38,7 @@ ROUTERS = (
     milestones.router,
     eras.router,
     timeline.router,
+    vocabularies.router,
     trends.router,
     trends.stats_router,
     meta.router,
