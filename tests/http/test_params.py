@@ -74,7 +74,8 @@ def test_a_minus_sorts_descending(client: TestClient) -> None:
 @pytest.mark.parametrize(
     ("path", "query", "param"),
     [
-        ("/v1/models", "limit=1&limit=2", "limit"),
+        ("/v1/models", "limit=1&limit=5", "limit"),  # the examples of issue 13
+        ("/v1/models", "q=gpt&q=llama", "q"),
         ("/v1/models", "sort=name&q=gpt&sort=slug", "sort"),
         ("/v1/models", "q=a&q=a", "q"),
         ("/v1/trends/parameters", "ci=0.9&ci=0.5", "ci"),
@@ -100,7 +101,8 @@ def test_a_repeatable_parameter_may_repeat(client: TestClient) -> None:
     assert response.status_code == 200, response.text
 
 
-# Closed sets: every parameter whose values are an enum of the document, on every route.
+# Closed sets: every parameter whose values are an enum of the document or a boolean, on
+# every route.
 def _enum_params() -> list[tuple[str, dict[str, Any], str, list[str]]]:
     found = []
     for path, operation in OPERATIONS:
@@ -111,6 +113,8 @@ def _enum_params() -> list[tuple[str, dict[str, Any], str, list[str]]]:
             options = [resolve(o) for o in schema.get("anyOf", [schema])]
             options = [resolve(o.get("items", o)) for o in options]
             values = next((o["enum"] for o in options if "enum" in o), None)
+            if any(o.get("type") == "boolean" for o in options):
+                values = ["true", "false"]
             if param["in"] == "query" and values:
                 found.append((path, operation, param["name"], [str(v) for v in values]))
     return found

@@ -132,9 +132,10 @@ def test_every_vocabulary_serves_the_parameters_it_names(sample_client: TestClie
     served = {(endpoint, p) for v in VOCABULARIES for endpoint in v.endpoints for p in v.parameters}
     for path, parameter in declared:
         if any(p == parameter for _, p in served):
-            assert any(
-                p == parameter and path.startswith(endpoint) for endpoint, p in served
-            ), (path, parameter)
+            assert any(p == parameter and path.startswith(endpoint) for endpoint, p in served), (
+                path,
+                parameter,
+            )
 
 
 @pytest.mark.parametrize(
@@ -190,9 +191,10 @@ def test_a_value_matching_but_for_case_spaces_and_punctuation_is_that_value(
     assert written["next_cursor"] == expected["next_cursor"]
     if query.startswith(("domain", "organization")):  # the trends' filters
         trend = sample_client.get(f"/v1/trends/parameters/records?{query}").json()
-        assert trend["filters"] == sample_client.get(
-            f"/v1/trends/parameters/records?{canonical}"
-        ).json()["filters"]
+        assert (
+            trend["filters"]
+            == sample_client.get(f"/v1/trends/parameters/records?{canonical}").json()["filters"]
+        )
 
 
 def test_nothing_close_suggests_the_most_used_values(client: TestClient) -> None:

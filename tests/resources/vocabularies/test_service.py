@@ -85,4 +85,3 @@ def test_the_refusal_is_an_invalid_parameter() -> None:
         "domain: unknown value 'Langauge'; closest: Language; expected one of Language, "
         "Vision; every value: /v1/vocabularies/domains"
     )
-
