@@ -21,6 +21,7 @@ from api.resources.milestones import routes as milestones
 from api.resources.models import routes as models
 from api.resources.search import routes as search
 from api.resources.timeline import routes as timeline
+from api.resources.vocabularies import routes as vocabularies
 from api.trends import routes as trends
 
 DESCRIPTION = """\
@@ -39,6 +40,7 @@ ROUTERS = (
     eras.router,
     timeline.router,
     search.router,
+    vocabularies.router,
     trends.router,
     trends.stats_router,
     meta.router,

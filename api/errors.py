@@ -16,6 +16,11 @@ class FieldError(BaseModel):
     loc: list[str | int] = Field(description="Where the error is, e.g. ['query', 'limit'].")
     msg: str = Field(description="What is wrong, in words.")
     type: str = Field(description="A machine-readable error code.")
+    suggestions: list[str] | None = Field(
+        default=None,
+        description="For a value outside a closed vocabulary: the closest known values "
+        "(the whole vocabulary is at `/v1/vocabularies`).",
+    )
 
 
 class Problem(BaseModel):
@@ -69,11 +74,16 @@ class InvalidParameterError(BadRequestError):
 
     title = "Invalid query parameter"
 
-    def __init__(self, name: str, message: str, code: str = "invalid_parameter") -> None:
-        super().__init__(
-            f"{name}: {message}",
-            errors=[FieldError(loc=["query", name], msg=message, type=code)],
-        )
+    def __init__(
+        self,
+        name: str,
+        message: str,
+        code: str = "invalid_parameter",
+        *,
+        suggestions: list[str] | None = None,
+    ) -> None:
+        error = FieldError(loc=["query", name], msg=message, type=code, suggestions=suggestions)
+        super().__init__(f"{name}: {message}", errors=[error])
 
 
 class UnprocessableError(ApiError):

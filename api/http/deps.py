@@ -88,11 +88,27 @@ EndQuery = Annotated[
     Query(description="Before this date (exclusive, ISO 8601).", examples=["2023-01-01"]),
 ]
 
+
+def vocabulary_note(name: str) -> str:
+    """How a parameter of a vocabulary in the data matches, and where its values are."""
+    return (
+        "Matches ignore case, spaces and punctuation (`open ai` is OpenAI); an unknown or "
+        f"empty value is a 400 with the closest values. Every value: `/v1/vocabularies/{name}`."
+    )
+
+
 DomainQuery = Annotated[
     tuple[str, ...],
-    Query(description="Domain name or slug; repeat for any of.", examples=[["Language"]]),
+    Query(
+        description="Domain name or slug; repeat for any of. " + vocabulary_note("domains"),
+        examples=[["Language"]],
+    ),
 ]
 OrganizationQuery = Annotated[
     tuple[str, ...],
-    Query(description="Organization name or slug; repeat for any of.", examples=[["OpenAI"]]),
+    Query(
+        description="Organization name or slug; repeat for any of. "
+        + vocabulary_note("organizations"),
+        examples=[["OpenAI"]],
+    ),
 ]

@@ -73,7 +73,7 @@ import io
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 import orjson
 from fastapi import Query, Request
@@ -88,6 +88,7 @@ from api.http.responses import (
     page_response,
     query_as_written,
 )
+from api.listing.params import any_case
 from api.listing.query import PageRequest
 from api.provenance import Provenance
 
@@ -108,7 +109,7 @@ LICENSE_URLS = {"CC BY 4.0": "https://creativecommons.org/licenses/by/4.0/"}
 PageFetcher = Callable[[PageRequest], Mapping[str, Any]]
 
 FormatQuery = Annotated[
-    Format | None,
+    Annotated[Format, any_case(get_args(Format))] | None,
     Query(
         alias="format",
         description="`json` (the default) is the only representation here. `csv` and "

@@ -29,6 +29,7 @@ from pydantic import ValidationError as PydanticValidationError
 from sqlalchemy import ColumnElement, and_, case, false, or_
 
 from api.errors import InvalidParameterError
+from api.listing.params import field_name, unknown_field
 
 
 @dataclass(frozen=True)
@@ -57,12 +58,10 @@ def parse_sort(raw: str | None, allowed: Mapping[str, Sortable], default: str) -
     for part in (p.strip() for p in text.split(",")):
         # One optional "-" and a field name: "+-x", "--x" or "- x" are not sort keys.
         descending = part.startswith("-")
-        name = part[1:] if descending else part
-        if name not in allowed:
-            expected = ", ".join(sorted(allowed))
-            raise InvalidParameterError(
-                "sort", f"unknown field {name!r}; expected one of {expected}", "unknown_field"
-            )
+        written = part[1:] if descending else part
+        name = field_name(written, allowed)
+        if name is None:
+            raise unknown_field("sort", written, allowed)
         if name in seen:
             raise InvalidParameterError("sort", f"field {name!r} appears twice", "duplicate_field")
         seen.add(name)

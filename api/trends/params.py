@@ -8,6 +8,7 @@ from typing import Annotated
 
 from fastapi import Query
 
+from api.listing.params import any_case
 from api.trends.metrics import IntervalMethod, Method
 
 TopQuery = Annotated[
@@ -24,7 +25,7 @@ TopQuery = Annotated[
 ]
 
 MethodQuery = Annotated[
-    Method,
+    Annotated[Method, any_case(Method)],
     Query(
         description="ols: least squares (default); theil-sen: the robust median of "
         "pairwise slopes (fits and per-era fits).",
@@ -33,7 +34,7 @@ MethodQuery = Annotated[
 ]
 
 IntervalQuery = Annotated[
-    IntervalMethod,
+    Annotated[IntervalMethod, any_case(IntervalMethod)],
     Query(
         description="t: Student-t intervals (default); bootstrap: percentile intervals "
         "from `boot` case resamples (fits and per-era fits, with method=ols).",

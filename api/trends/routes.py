@@ -27,6 +27,8 @@ from api.http.downloads import (
 )
 from api.http.examples import EXAMPLE_QUERY
 from api.http.responses import JSONBody
+from api.listing.params import any_case
+from api.resources.vocabularies.service import resolve_terms
 from api.trends import backtest, breakpoint, compare, eras, explain, forecast, service
 from api.trends.estimation import DEFAULT_BOOT, DEFAULT_SEED, Estimation
 from api.trends.forecast_schemas import BacktestResponse, ForecastResponse, ThresholdResponse
@@ -63,7 +65,7 @@ from api.trends.summary import get_summary
 router = APIRouter(prefix="/v1/trends", tags=["trends"])
 stats_router = APIRouter(prefix="/v1/stats", tags=["stats"])
 
-ERRORS = problem_responses(400, 422, 503)
+ERRORS = problem_responses(400, 404, 422, 503)
 
 
 def _get(
@@ -92,8 +94,10 @@ def _json(result: BaseModel) -> JSONBody:
 
 
 def trend_query(
+    session: SessionDep,
+    provenance: ProvenanceDep,
     metric: Annotated[
-        Metric,
+        Annotated[Metric, any_case(Metric)],
         Path(
             description="parameters (count), training_compute (FLOP), training_dataset_size "
             "(datapoints, unit depends on domain), training_compute_cost (2023 USD), "
@@ -119,7 +123,7 @@ def trend_query(
         ),
     ] = None,
     min_confidence: Annotated[
-        Confidence | None,
+        Annotated[Confidence, any_case(Confidence, "confidence")] | None,
         Query(
             description="Only models whose figures Epoch AI rates at least this confident "
             "(Speculative < Likely < Confident); excludes Unknown and unrated models.",
@@ -140,8 +144,7 @@ def trend_query(
     filters = trend_filters(
         start=start,
         end=end,
-        domain=domain,
-        organization=organization,
+        **resolve_terms(session, provenance, {"domain": domain, "organization": organization}),
         frontier=frontier,
         min_confidence=min_confidence,
     )

@@ -6,9 +6,11 @@ from typing import Annotated
 
 from fastapi import Query
 
-from api.http.deps import EndQuery, StartQuery, fields_query
+from api.db.engine import SessionDep
+from api.http.deps import EndQuery, ProvenanceDep, StartQuery, fields_query, vocabulary_note
 from api.listing.params import any_case
 from api.resources.milestones.service import MilestoneFilters
+from api.resources.vocabularies.service import resolve
 from api.tables import MILESTONE_CATEGORIES, MilestoneCategory
 
 SortQuery = Annotated[
@@ -23,6 +25,8 @@ ListFieldsQuery = Annotated[str | None, fields_query("title,date,category")]
 
 
 def milestone_filters(
+    session: SessionDep,
+    provenance: ProvenanceDep,
     q: Annotated[
         str | None,
         Query(
@@ -32,21 +36,34 @@ def milestone_filters(
     start: StartQuery = None,
     end: EndQuery = None,
     category: Annotated[
-        tuple[Annotated[MilestoneCategory, any_case(MILESTONE_CATEGORIES)], ...],
-        Query(description="Category (any case); repeat for any of.", examples=[["architecture"]]),
+        tuple[
+            Annotated[MilestoneCategory, any_case(MILESTONE_CATEGORIES, "milestone-categories")],
+            ...,
+        ],
+        Query(
+            description="Category (any case, spaces and punctuation ignored); repeat for any of.",
+            examples=[["architecture"]],
+        ),
     ] = (),
     tag: Annotated[
         tuple[str, ...],
-        Query(description="Tag; repeat for any of.", examples=[["computer-vision"]]),
+        Query(
+            description="Tag; repeat for any of. " + vocabulary_note("tags"),
+            examples=[["computer-vision"]],
+        ),
     ] = (),
     era: Annotated[
         tuple[str, ...],
-        Query(description="Era slug; repeat for any of.", examples=[["deep-learning"]]),
+        Query(
+            description="Era slug or name; repeat for any of. " + vocabulary_note("eras"),
+            examples=[["deep-learning"]],
+        ),
     ] = (),
     organization: Annotated[
         tuple[str, ...],
         Query(
-            description="Organization involved (case-insensitive); repeat for any of.",
+            description="Organization involved; repeat for any of. "
+            + vocabulary_note("milestone-organizations"),
             examples=[["Google"]],
         ),
     ] = (),
@@ -61,8 +78,10 @@ def milestone_filters(
         start=start,
         end=end,
         category=tuple(category),
-        tag=tuple(tag),
-        era=tuple(era),
-        organization=tuple(organization),
+        tag=resolve(session, provenance, "tags", "tag", tuple(tag)),
+        era=resolve(session, provenance, "eras", "era", tuple(era)),
+        organization=resolve(
+            session, provenance, "milestone-organizations", "organization", tuple(organization)
+        ),
         model=tuple(model),
     )

@@ -3,32 +3,29 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Annotated, Literal, get_args
+from typing import TYPE_CHECKING, Annotated, Literal
 
 from fastapi import Query
 
-from api.http.deps import DomainQuery, OrganizationQuery
+from api.db.engine import SessionDep
+from api.http.deps import DomainQuery, OrganizationQuery, ProvenanceDep, vocabulary_note
 from api.listing.params import any_case
 from api.resources.models.filters import RANGE_FIELDS, ModelFilters
 from api.resources.models.service import FACETS, HAS_FIELDS
+from api.resources.vocabularies.catalog import (
+    ACCESSIBILITY_VALUES,
+    CONFIDENCE_VALUES,
+    AccessibilityValue,
+    ConfidenceValue,
+)
+from api.resources.vocabularies.service import resolve_terms
 
-ConfidenceValue = Literal["Confident", "Likely", "Speculative", "Unknown"]
-AccessibilityValue = Literal[
-    "API access",
-    "Hosted access (no API)",
-    "Open weights (non-commercial)",
-    "Open weights (restricted use)",
-    "Open weights (unrestricted)",
-    "Unreleased",
-]
 if TYPE_CHECKING:  # the values come from the schemas: an enum in the document, str to mypy
     HasField = str
     FacetName = str
 else:
     HasField = Literal[tuple(sorted(HAS_FIELDS))]
     FacetName = Literal[FACETS]
-CONFIDENCE_VALUES: tuple[str, ...] = get_args(ConfidenceValue)
-ACCESSIBILITY_VALUES: tuple[str, ...] = get_args(AccessibilityValue)
 
 _RANGE_EXAMPLES = {
     ("parameters", "min"): 1e9,
@@ -52,6 +49,8 @@ def _range(name: str, bound: str) -> object:
 
 
 def model_filters(
+    session: SessionDep,
+    provenance: ProvenanceDep,
     q: Annotated[
         str | None,
         Query(
@@ -63,30 +62,38 @@ def model_filters(
     country: Annotated[
         tuple[str, ...],
         Query(
-            description="Country of an organization; repeat for any of.",
+            description="Country of an organization; repeat for any of. "
+            + vocabulary_note("countries"),
             examples=[["United States of America"]],
         ),
     ] = (),
     organization_category: Annotated[
         tuple[str, ...],
         Query(
-            description="Industry, Academia, Government, Research collective.",
+            description="Industry, Academia, Government, Research collective; repeat for "
+            "any of. " + vocabulary_note("organization-categories"),
             examples=[["Academia"]],
         ),
     ] = (),
     task: Annotated[
         tuple[str, ...],
-        Query(description="Task name or slug; repeat for any of.", examples=[["Chat"]]),
+        Query(
+            description="Task name or slug; repeat for any of. " + vocabulary_note("tasks"),
+            examples=[["Chat"]],
+        ),
     ] = (),
     model_accessibility: Annotated[
-        tuple[Annotated[AccessibilityValue, any_case(ACCESSIBILITY_VALUES)], ...],
+        tuple[
+            Annotated[AccessibilityValue, any_case(ACCESSIBILITY_VALUES, "model-accessibility")],
+            ...,
+        ],
         Query(
             description="How the weights can be accessed (any case); repeat for any of.",
             examples=[["Open weights (unrestricted)"]],
         ),
     ] = (),
     confidence: Annotated[
-        tuple[Annotated[ConfidenceValue, any_case(CONFIDENCE_VALUES)], ...],
+        tuple[Annotated[ConfidenceValue, any_case(CONFIDENCE_VALUES, "confidence")], ...],
         Query(
             description="Epoch AI's confidence in the figures (any case); repeat for any of.",
             examples=[["Confident"]],
@@ -130,7 +137,7 @@ def model_filters(
         float | None, _range("training_compute_cost_2023_usd", "max")
     ] = None,
     has: Annotated[
-        tuple[HasField, ...],
+        tuple[Annotated[HasField, any_case(sorted(HAS_FIELDS))], ...],
         Query(
             description="Only models with a value for this field; repeat for all of.",
             examples=[["parameters"]],
@@ -150,13 +157,17 @@ def model_filters(
     assert set(bounds) == set(RANGE_FIELDS)
     return ModelFilters(
         q=q.strip() or None if q is not None else None,
-        terms={
-            "domain": domain,
-            "organization": organization,
-            "country": tuple(country),
-            "organization_category": tuple(organization_category),
-            "task": tuple(task),
-        },
+        terms=resolve_terms(
+            session,
+            provenance,
+            {
+                "domain": tuple(domain),
+                "organization": tuple(organization),
+                "country": tuple(country),
+                "organization_category": tuple(organization_category),
+                "task": tuple(task),
+            },
+        ),
         choices={
             "confidence": tuple(confidence),
             "model_accessibility": tuple(model_accessibility),

@@ -23,6 +23,7 @@ from api.http.downloads import (
 )
 from api.http.responses import JSONBody
 from api.listing.pages import parse_sort
+from api.listing.params import any_case
 from api.listing.schemas import Page
 from api.resources.models import service
 from api.resources.models.filters import ModelFilters
@@ -118,7 +119,7 @@ def get_model_facets(
     provenance: ProvenanceDep,
     filters: FiltersDep,
     facet: Annotated[
-        tuple[FacetName, ...],
+        tuple[Annotated[FacetName, any_case(service.FACETS)], ...],
         Query(description="Facets to count (default: all).", examples=[["domain", "year"]]),
     ] = (),
 ) -> JSONBody:

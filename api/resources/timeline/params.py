@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import Query
 
 from api.http.deps import EndQuery, StartQuery, fields_query
+from api.listing.params import any_case
 from api.resources.timeline.service import ModelSelection, TimelineFilters
 
 SortQuery = Annotated[
@@ -25,7 +26,7 @@ def timeline_filters(
     end: EndQuery = None,
     milestones: Annotated[bool, Query(description="Include milestones.", examples=[True])] = True,
     models: Annotated[
-        ModelSelection,
+        Annotated[ModelSelection, any_case(ModelSelection)],
         Query(
             description="Model releases to include: all, frontier (flagged by Epoch AI; the "
             "default), linked (those a milestone is about) or none.",

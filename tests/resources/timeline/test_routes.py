@@ -63,7 +63,7 @@ def test_cursor_pages_cover_the_feed(client: TestClient) -> None:
 
 def test_errors(client: TestClient) -> None:
     for url, status in [
-        ("/v1/timeline?models=some", 422),
+        ("/v1/timeline?models=some", 400),
         ("/v1/timeline?models=none&milestones=false", 400),
         ("/v1/timeline?sort=kind", 400),
     ]:
