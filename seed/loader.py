@@ -23,6 +23,7 @@ from api.db.writable import checkpoint, make_writable_engine
 from api.tables import DataRelease, DataSource, metadata
 from seed.errors import SeedError, SeedIssue
 from seed.sources.epoch_writer import EpochSource
+from seed.sources.selections import SelectionSource
 from seed.sources.timeline_writer import MilestoneSource
 from seed.writing import WriteContext, sha256_file
 
@@ -90,7 +91,7 @@ def default_sources(seed_dir: Path) -> list[SeedSource]:
     epoch = EpochSource(seed_dir)
     # With invalid model rows, links to their slugs would be reported too: skip that echo.
     model_slugs = None if epoch.issues else set(epoch.slugs().values())
-    return [epoch, MilestoneSource(seed_dir, model_slugs)]
+    return [epoch, MilestoneSource(seed_dir, model_slugs), SelectionSource(seed_dir, model_slugs)]
 
 
 def load_seed(

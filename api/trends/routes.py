@@ -26,6 +26,7 @@ from api.http.downloads import (
     with_alternates,
 )
 from api.http.responses import JSONBody
+from api.tables import SelectionSlug
 from api.trends import breakpoint, compare, eras, service
 from api.trends.metrics import Confidence, Metric
 from api.trends.schemas import (
@@ -107,6 +108,14 @@ def trend_query(
         float,
         Query(gt=0, lt=1, description="Confidence level of every interval.", examples=[0.95]),
     ] = 0.95,
+    selection: Annotated[
+        SelectionSlug | None,
+        Query(
+            description="Only the models of a published selection (GET /v1/selections), "
+            "e.g. the large-scale models of Sevilla et al. (2022).",
+            examples=["sevilla-2022-large-scale"],
+        ),
+    ] = None,
 ) -> service.TrendQuery:
     """The models and settings of a trend request."""
     filters = trend_filters(
@@ -116,6 +125,7 @@ def trend_query(
         organization=organization,
         frontier=frontier,
         min_confidence=min_confidence,
+        selection=selection.value if selection else None,
     )
     return service.TrendQuery(metric, filters, ci, min_confidence)
 
