@@ -19,6 +19,7 @@ from api.resources.health import routes as health
 from api.resources.meta import routes as meta
 from api.resources.milestones import routes as milestones
 from api.resources.models import routes as models
+from api.resources.selections import routes as selections
 from api.resources.timeline import routes as timeline
 from api.trends import routes as trends
 
@@ -37,6 +38,7 @@ ROUTERS = (
     milestones.router,
     eras.router,
     timeline.router,
+    selections.router,
     trends.router,
     trends.stats_router,
     meta.router,
