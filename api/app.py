@@ -20,6 +20,7 @@ from api.resources.meta import routes as meta
 from api.resources.milestones import routes as milestones
 from api.resources.models import routes as models
 from api.resources.search import routes as search
+from api.resources.selections import routes as selections
 from api.resources.timeline import routes as timeline
 from api.resources.vocabularies import routes as vocabularies
 from api.trends import routes as trends
@@ -41,6 +42,7 @@ ROUTERS = (
     timeline.router,
     search.router,
     vocabularies.router,
+    selections.router,
     trends.router,
     trends.stats_router,
     meta.router,

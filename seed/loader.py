@@ -24,6 +24,7 @@ from api.tables import DataRelease, DataSource, metadata
 from seed.errors import SeedError, SeedIssue
 from seed.sources.aliases import name_sources
 from seed.sources.epoch_writer import EpochSource
+from seed.sources.selections import SelectionSource
 from seed.sources.timeline_writer import MilestoneSource
 from seed.writing import WriteContext, sha256_file
 
@@ -91,7 +92,12 @@ def default_sources(seed_dir: Path) -> list[SeedSource]:
     epoch = EpochSource(seed_dir)
     # With invalid model rows, links to their slugs would be reported too: skip that echo.
     model_slugs = None if epoch.issues else set(epoch.slugs().values())
-    return [epoch, MilestoneSource(seed_dir, model_slugs), *name_sources(seed_dir, epoch)]
+    return [
+        epoch,
+        MilestoneSource(seed_dir, model_slugs),
+        SelectionSource(seed_dir, model_slugs),
+        *name_sources(seed_dir, epoch),
+    ]
 
 
 def load_seed(

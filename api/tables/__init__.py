@@ -19,6 +19,12 @@ from api.tables.milestone import (
 )
 from api.tables.ml_model import MAX_SLUG_LENGTH, MLModel, MLModelUnparsedValue, ModelAlias
 from api.tables.search import SearchDocument
+from api.tables.selection import (
+    MAX_SELECTION_SLUG_LENGTH,
+    ModelSelection,
+    ModelSelectionMember,
+    SelectionSlug,
+)
 from api.tables.vocabulary import (
     MULTI_VALUED_BY_FIELD,
     MULTI_VALUED_FIELDS,
@@ -36,6 +42,7 @@ from api.tables.vocabulary import (
 __all__ = [
     "MAX_ERA_SLUG_LENGTH",
     "MAX_MILESTONE_SLUG_LENGTH",
+    "MAX_SELECTION_SLUG_LENGTH",
     "MAX_SLUG_LENGTH",
     "MILESTONE_CATEGORIES",
     "MULTI_VALUED_BY_FIELD",
@@ -57,11 +64,14 @@ __all__ = [
     "MilestoneReference",
     "MilestoneTag",
     "ModelAlias",
+    "ModelSelection",
+    "ModelSelectionMember",
     "MultiValuedField",
     "NotabilityCriterion",
     "Organization",
     "OrganizationCategory",
     "SearchDocument",
+    "SelectionSlug",
     "Task",
     "TermBase",
     "TrainingHardware",

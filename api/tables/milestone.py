@@ -21,6 +21,7 @@ MilestoneCategory = Literal[
     "paper",
     "theory",
     "software",
+    "award",
 ]
 MILESTONE_CATEGORIES: tuple[str, ...] = get_args(MilestoneCategory)
 

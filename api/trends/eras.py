@@ -49,8 +49,8 @@ SOURCE_BUILTIN: Final = "builtin"
 
 BUILTIN_ERAS: Final = (
     EraWindow("pre-deep-learning", "Pre-Deep Learning Era", None, dt.date(2010, 1, 1)),
-    EraWindow("deep-learning", "Deep Learning Era", dt.date(2010, 1, 1), dt.date(2015, 10, 1)),
-    EraWindow("large-scale", "Large-Scale Era", dt.date(2015, 10, 1), dt.date(2022, 1, 1)),
+    EraWindow("deep-learning", "Deep Learning Era", dt.date(2010, 1, 1), dt.date(2015, 9, 1)),
+    EraWindow("large-scale", "Large-Scale Era", dt.date(2015, 9, 1), dt.date(2022, 1, 1)),
     EraWindow("generative-ai", "Generative AI Era", dt.date(2022, 1, 1), None),
 )
 
@@ -120,7 +120,10 @@ def get_era_trends(session: Session, provenance: Provenance, query: TrendQuery) 
         ci=query.ci,
         eras_source=source,
         items=items,
-        method=query.fit_method() + " One fit per era, over the models published within it.",
+        method=query.fit_method()
+        + " One fit per era, over every model published within it (eras are periods; the"
+        + " large-scale trend of Sevilla et al. 2022 is a selection of models instead:"
+        + " selection=sevilla-2022-large-scale).",
         answer=eras_answer(query.metric, query.describe(), items),
         **context(session, query, provenance),
     )

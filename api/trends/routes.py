@@ -29,6 +29,7 @@ from api.http.examples import EXAMPLE_QUERY
 from api.http.responses import JSONBody
 from api.listing.params import any_case
 from api.resources.vocabularies.service import resolve_terms
+from api.tables import SelectionSlug
 from api.trends import backtest, breakpoint, compare, eras, explain, forecast, service
 from api.trends.estimation import DEFAULT_BOOT, DEFAULT_SEED, Estimation
 from api.trends.forecast_schemas import BacktestResponse, ForecastResponse, ThresholdResponse
@@ -139,6 +140,14 @@ def trend_query(
     interval: IntervalQuery = IntervalMethod.t,
     boot: BootQuery = DEFAULT_BOOT,
     seed: SeedQuery = DEFAULT_SEED,
+    selection: Annotated[
+        Annotated[SelectionSlug, any_case(SelectionSlug)] | None,
+        Query(
+            description="Only the models of a published selection (GET /v1/selections), "
+            "e.g. the large-scale models of Sevilla et al. (2022).",
+            examples=["sevilla-2022-large-scale"],
+        ),
+    ] = None,
 ) -> service.TrendQuery:
     """The models and settings of a trend request."""
     filters = trend_filters(
@@ -147,6 +156,7 @@ def trend_query(
         **resolve_terms(session, provenance, {"domain": domain, "organization": organization}),
         frontier=frontier,
         min_confidence=min_confidence,
+        selection=selection.value if selection else None,
     )
     estimation = Estimation(method=method, interval=interval, boot=boot, seed=seed)
     return service.TrendQuery(metric, filters, ci, min_confidence, estimation, top)

@@ -35,6 +35,7 @@ def trend_filters(
     organization: tuple[str, ...] = (),
     frontier: bool | None = None,
     min_confidence: Confidence | None = None,
+    selection: str | None = None,
 ) -> ModelFilters:
     """The subset of the model filters that trend endpoints accept."""
     confidence = confidence_at_least(min_confidence)
@@ -44,6 +45,7 @@ def trend_filters(
         frontier=frontier,
         start=start,
         end=end,
+        selection=selection,  # only the members of a published selection (model_selection)
     )
 
 

@@ -92,6 +92,7 @@ class TrendQuery:
             "domain": list(f.terms.get("domain", ())),
             "organization": list(f.terms.get("organization", ())),
             "frontier": f.frontier,
+            "selection": f.selection,
             "min_confidence": self.min_confidence,
             "top": self.top,
             "ci": self.ci if self.ci != DEFAULT_CI else None,

@@ -45,6 +45,8 @@ def test_full_seed_counts(empty_url: str) -> None:
     assert report.changed
     assert report.counts["models"] == 976
     assert report.counts["unparsed values"] == 3
+    assert (report.counts["eras"], report.counts["milestones"]) == (4, 131)
+    assert (report.counts["selections"], report.counts["selection members"]) == (1, 18)
     assert [n.line for n in report.notices] == [3670, 3868, 4227]
 
 

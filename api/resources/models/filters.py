@@ -14,7 +14,7 @@ from api.errors import InvalidParameterError
 from api.listing.params import check_window
 from api.resources.models.schemas import API_NAMES
 from api.resources.search import contains_text
-from api.tables import MULTI_VALUED_BY_FIELD, MLModel
+from api.tables import MULTI_VALUED_BY_FIELD, MLModel, ModelSelection, ModelSelectionMember
 
 RANGE_FIELDS = (
     "parameters",
@@ -47,6 +47,8 @@ class ModelFilters:
     end: dt.date | None = None
     ranges: dict[str, tuple[float | None, float | None]] = field(default_factory=dict)
     has: tuple[str, ...] = ()
+    # A published selection of models (model_selection.slug): only its members.
+    selection: str | None = None
 
     def __post_init__(self) -> None:
         for name, (low, high) in self.ranges.items():
@@ -85,6 +87,8 @@ class ModelFilters:
                 out[f"max_{name}"] = high
         if self.has:
             out["has"] = list(self.has)
+        if self.selection:
+            out["selection"] = self.selection
         return out
 
 
@@ -153,4 +157,16 @@ def conditions(filters: ModelFilters) -> list[ColumnElement[bool]]:
             where.append(has_any_term(name))
         else:
             where.append(model_column(name).is_not(None))
+    if filters.selection is not None:
+        where.append(in_selection(filters.selection))
     return where
+
+
+def in_selection(slug: str) -> ColumnElement[bool]:
+    """Models that are members of the selection ``slug`` (none if it is not seeded)."""
+    members = (
+        select(col(ModelSelectionMember.ml_model_id))
+        .join(ModelSelection, col(ModelSelection.id) == col(ModelSelectionMember.selection_id))
+        .where(col(ModelSelection.slug) == slug)
+    )
+    return col(MLModel.id).in_(members)
