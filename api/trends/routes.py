@@ -11,9 +11,8 @@ from fastapi.responses import Response
 from fastapi.types import DecoratedCallable
 from pydantic import BaseModel
 
-from api.db.engine import SessionDep
 from api.errors import problem_responses
-from api.http.deps import DomainQuery, OrganizationQuery, ProvenanceDep
+from api.http.deps import DomainQuery, OrganizationQuery
 from api.http.downloads import (
     DOWNLOAD_FORMATS,
     REDIRECT_RESPONSES,
@@ -27,7 +26,10 @@ from api.http.downloads import (
 )
 from api.http.responses import JSONBody
 from api.trends import breakpoint, compare, eras, service
+from api.trends.citation import cite
 from api.trends.metrics import Confidence, Metric
+from api.trends.pinned import PinnedProvenanceDep as ProvenanceDep
+from api.trends.pinned import PinnedSessionDep as SessionDep
 from api.trends.schemas import (
     BreakpointResponse,
     CompareResponse,
@@ -44,7 +46,7 @@ from api.trends.summary import get_summary
 router = APIRouter(prefix="/v1/trends", tags=["trends"])
 stats_router = APIRouter(prefix="/v1/stats", tags=["stats"])
 
-ERRORS = problem_responses(400, 422, 503)
+ERRORS = problem_responses(400, 404, 422, 503)
 
 
 def _get(
@@ -70,6 +72,8 @@ def _json(result: BaseModel) -> JSONBody:
 
 
 def trend_query(
+    request: Request,
+    provenance: ProvenanceDep,
     metric: Annotated[
         Metric,
         Path(
@@ -107,6 +111,17 @@ def trend_query(
         float,
         Query(gt=0, lt=1, description="Confidence level of every interval.", examples=[0.95]),
     ] = 0.95,
+    version: Annotated[
+        str | None,
+        Query(
+            min_length=1,
+            max_length=64,
+            pattern=r"^[0-9a-f]+$",
+            description="Answer from this data version (a `data_version` of "
+            "/v1/meta/versions): the figures as they were served then. Default: the current.",
+            examples=["9263a284ef5e"],
+        ),
+    ] = None,
 ) -> service.TrendQuery:
     """The models and settings of a trend request."""
     filters = trend_filters(
@@ -117,7 +132,8 @@ def trend_query(
         frontier=frontier,
         min_confidence=min_confidence,
     )
-    return service.TrendQuery(metric, filters, ci, min_confidence)
+    citation = cite(request, provenance, metric.value)
+    return service.TrendQuery(metric, filters, ci, min_confidence, version, citation)
 
 
 TrendQueryDep = Annotated[service.TrendQuery, Depends(trend_query)]

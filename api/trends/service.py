@@ -14,6 +14,7 @@ from sqlmodel import Session
 
 from api.provenance import Provenance
 from api.resources.models.filters import ModelFilters
+from api.trends.citation import Citation
 from api.trends.metrics import METRICS, Confidence, Metric
 from api.trends.present import (
     FIT_METHOD,
@@ -61,6 +62,8 @@ class TrendQuery:
     filters: ModelFilters
     ci: float = 0.95
     min_confidence: Confidence | None = None
+    version: str | None = None
+    citation: Citation | None = None
 
     def describe(self) -> dict[str, Any]:
         """The filters that are set, as given."""
@@ -100,6 +103,7 @@ def context(session: Session, query: TrendQuery, provenance: Provenance) -> dict
         "filters": query.describe(),
         "warnings": trend_warnings(session, query),
         "meta": provenance.as_meta(),
+        "citation": query.citation,
     }
 
 
