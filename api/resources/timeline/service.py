@@ -85,7 +85,7 @@ def _feed(filters: TimelineFilters) -> Any:
             col(MLModel.training_compute_flop).label("training_compute_flop"),
             col(MLModel.frontier_model).label("frontier"),
             (literal("model:", String) + col(MLModel.slug)).label("id"),
-        )
+        ).where(col(MLModel.publication_date).is_not(None))  # a timeline holds dated events
         if filters.models is ModelSelection.frontier:
             models = models.where(col(MLModel.frontier_model).is_(True))
         elif filters.models is ModelSelection.linked:
