@@ -15,6 +15,7 @@ from seed import cells
 from seed.errors import AmbiguousCellError, CellError, SeedIssue
 from seed.slugs import assign_unique_slugs
 from seed.sources.csv_rows import Cell, CsvSyntaxError, read_rows
+from seed.sources.headers import HeaderReport, map_header
 from seed.sources.text import (
     SourceText,
     column_length,
@@ -133,19 +134,9 @@ REQUIRED_COLUMNS = frozenset(
         "Training dataset size (gradients)",
     }
 )
-_BY_SPELLING = {spelling: column for column in ALL_COLUMNS for spelling in column.spellings}
 # What an absent column's field holds: unknown, no items, flag not set.
 _ABSENT = {column.field: column.parse("") for column in ALL_COLUMNS}
 UNDATED_TIEBREAK = "9999-12-31"
-
-
-@dataclass(frozen=True)
-class HeaderReport:
-    """How an export's header maps onto the known columns."""
-
-    renamed: dict[str, str]  # the export's spelling -> today's name
-    added: list[str]  # unknown columns, kept verbatim per model
-    missing: list[str]  # known, optional columns the export lacks (fields left null)
 
 
 class UnparsedValue(BaseModel):
@@ -241,7 +232,7 @@ def read_epoch_export(
     except CsvSyntaxError as exc:
         return [], [text.issue(exc.offset, None, f"unreadable CSV: {exc.reason}")], None
     header = [cell.value.strip() for cell in rows[0]] if rows else []
-    index, report, problem = _map_header(header, lenient=lenient)
+    index, report, problem = map_header(header, ALL_COLUMNS, REQUIRED_COLUMNS, lenient=lenient)
     if problem is not None:
         return [], [SeedIssue(path.name, 1, None, problem, 1)], report
     issues: list[SeedIssue] = []
@@ -265,40 +256,6 @@ def read_epoch_export(
         _check_term_slugs(path.name, column.source, terms[column.field], issues)
     issues.sort(key=lambda issue: (issue.line or 0, issue.char or 0))
     return records, issues, report
-
-
-def _map_header(
-    header: list[str], *, lenient: bool
-) -> tuple[dict[str, int], HeaderReport, str | None]:
-    """Field -> position of its column; the report; the reason the header is refused."""
-    index: dict[str, int] = {}
-    renamed: dict[str, str] = {}
-    added: list[str] = []
-    repeated: list[str] = []
-    for position, name in enumerate(header):
-        column = _BY_SPELLING.get(name)
-        if column is None:
-            (repeated if name in added else added).append(name)
-            continue
-        if column.field in index:
-            repeated.append(name)
-            continue
-        index[column.field] = position
-        if name != column.source:
-            renamed[name] = column.source
-    absent = [c.source for c in ALL_COLUMNS if c.field not in index]
-    required = sorted(name for name in absent if name in REQUIRED_COLUMNS or not lenient)
-    report = HeaderReport(
-        renamed=renamed, added=added, missing=[n for n in absent if n not in required]
-    )
-    problem = None
-    if required or (added and not lenient):
-        problem = f"header mismatch: missing {required}, unexpected {sorted(added)}"
-        if lenient:
-            problem = f"missing required column(s): {', '.join(required)}"
-    elif repeated:
-        problem = f"header mismatch: a column name repeats ({', '.join(sorted(repeated))})"
-    return index, report, problem
 
 
 def _parse_row(

@@ -18,6 +18,7 @@ from api.tables import (
 from seed.errors import SeedIssue
 from seed.slugs import assign_unique_slugs
 from seed.sources import epoch
+from seed.sources.headers import HeaderReport
 from seed.writing import WriteContext, bulk_insert, sha256_file
 
 _LIST_FIELDS = {column.field for column in epoch.LIST_COLUMNS}
@@ -41,7 +42,7 @@ class EpochSource:
         self.notices: list[SeedIssue] = []
         self.source_url = source_url
         self.imported_at = imported_at
-        self.header: epoch.HeaderReport | None = None
+        self.header: HeaderReport | None = None
         # Former slugs of renamed models -> their slug now (set by ``dle import``).
         self.renamed_aliases: dict[str, str] = {}
         self._slugs: dict[str, str] | None = None
