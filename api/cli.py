@@ -1,4 +1,4 @@
-"""The ``dle`` command: migrate, seed, serve, record the OpenAPI examples."""
+"""The ``dle`` command: migrate, seed, import, serve, record the OpenAPI examples."""
 
 from __future__ import annotations
 
@@ -44,6 +44,34 @@ def _seed(args: argparse.Namespace) -> int:
     return 0
 
 
+def _import(args: argparse.Namespace) -> int:
+    from sqlalchemy.exc import OperationalError
+
+    from api.config import get_settings
+    from seed.errors import SeedError
+    from seed.imports import import_export
+
+    settings = get_settings()
+    try:
+        report = import_export(
+            settings.database_url,
+            args.path,
+            args.seed_dir or settings.seed_dir,
+            dry_run=args.dry_run,
+            source_url=args.source_url,
+            drop_broken_links=args.drop_broken_links,
+        )
+    except SeedError as exc:
+        print(f"import refused; the database is unchanged.\n{exc}", file=sys.stderr)
+        return 1
+    except OperationalError as exc:
+        reason = str(exc.orig).strip() if exc.orig else type(exc).__name__
+        print(f"import failed ({reason}); the database is unchanged.", file=sys.stderr)
+        return 1
+    print("\n".join(report.lines()))
+    return 0
+
+
 def _serve(args: argparse.Namespace) -> int:
     from api.config import get_settings
     from api.server.run import serve
@@ -83,6 +111,20 @@ def build_parser() -> argparse.ArgumentParser:
     seed = commands.add_parser("seed", help="load seed/ data into the database")
     seed.add_argument("--seed-dir", type=Path, default=None, help="folder of seed files")
     seed.set_defaults(handler=_seed)
+
+    imp = commands.add_parser(
+        "import", help="load a newer export of Epoch AI's CSV (one transaction, with its diff)"
+    )
+    imp.add_argument("path", type=Path, help="the exported CSV file")
+    imp.add_argument("--dry-run", action="store_true", help="report, write nothing")
+    imp.add_argument("--source-url", default=None, help="where the file was downloaded")
+    imp.add_argument(
+        "--drop-broken-links",
+        action="store_true",
+        help="drop milestone links to models the export no longer holds (else: refuse)",
+    )
+    imp.add_argument("--seed-dir", type=Path, default=None, help="folder of the curated files")
+    imp.set_defaults(handler=_import)
 
     serve = commands.add_parser("serve", help="serve the API with uvicorn")
     serve.add_argument("--host", default="127.0.0.1")

@@ -45,6 +45,13 @@ def parse_date(cell: str) -> dt.date:
         raise CellError(f"not an ISO date (YYYY-MM-DD): {text!r}") from None
 
 
+def parse_optional_date(cell: str) -> dt.date | None:
+    """An ISO 8601 calendar date, or None when blank (an undated model is kept)."""
+    if not cell.strip():
+        return None
+    return parse_date(cell)
+
+
 def parse_flag(cell: str) -> bool:
     """'True' is True; an empty cell means the flag is not set."""
     text = cell.strip()

@@ -183,3 +183,34 @@ def test_examples_records_from_the_app_it_builds(
     assert path == output
     assert app.state.settings.database_url == database
     assert f"recorded 1 examples in {output}" in capsys.readouterr().out
+
+
+def test_import_dry_run_then_import_then_refusal(
+    database: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tests.seed.exports import Row, write_export
+
+    def rename(rows: list[Row]) -> list[Row]:
+        for row in rows:
+            if row["Model"] == "GPT-2 (1.5B)":
+                row["Model"] = "GPT-2"
+        return rows
+
+    assert main(["migrate"]) == 0
+    assert main(["seed", "--seed-dir", str(SAMPLE_DIR)]) == 0
+    capsys.readouterr()
+    export = write_export(tmp_path / "newer.csv", edit=rename)
+    args = ["import", str(export), "--seed-dir", str(SAMPLE_DIR)]
+    assert main([*args, "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert "dry run, nothing written" in out
+    assert "renamed: gpt-2-1-5b -> gpt-2 (old slug kept as alias)" in out
+    assert main([*args, "--source-url", "https://example.org/newer.csv"]) == 0
+    assert "version #2" in capsys.readouterr().out
+    gone = write_export(
+        tmp_path / "gone.csv", edit=lambda rows: [r for r in rows if r["Model"] != "AlexNet"]
+    )
+    assert main(["import", str(gone), "--seed-dir", str(SAMPLE_DIR)]) == 1
+    err = capsys.readouterr().err
+    assert "import refused; the database is unchanged." in err
+    assert "'alexnet' is gone from the export" in err

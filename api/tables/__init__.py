@@ -1,7 +1,7 @@
 """SQLModel table classes (table=True only). Importing this package registers every table."""
 
 from api.tables.base import metadata
-from api.tables.data_source import DataRelease, DataSource
+from api.tables.data_source import SNAPSHOT_TABLES, DataRelease, DataSource, DataVersionRecord
 from api.tables.milestone import (
     MAX_ERA_SLUG_LENGTH,
     MAX_MILESTONE_SLUG_LENGTH,
@@ -17,7 +17,13 @@ from api.tables.milestone import (
     MilestoneReference,
     MilestoneTag,
 )
-from api.tables.ml_model import MAX_SLUG_LENGTH, MLModel, MLModelUnparsedValue, ModelAlias
+from api.tables.ml_model import (
+    MAX_SLUG_LENGTH,
+    MLModel,
+    MLModelExtra,
+    MLModelUnparsedValue,
+    ModelAlias,
+)
 from api.tables.search import SearchDocument
 from api.tables.selection import (
     MAX_SELECTION_SLUG_LENGTH,
@@ -47,13 +53,16 @@ __all__ = [
     "MILESTONE_CATEGORIES",
     "MULTI_VALUED_BY_FIELD",
     "MULTI_VALUED_FIELDS",
+    "SNAPSHOT_TABLES",
     "Country",
     "DataRelease",
     "DataSource",
+    "DataVersionRecord",
     "Domain",
     "Era",
     "EraReference",
     "MLModel",
+    "MLModelExtra",
     "MLModelUnparsedValue",
     "Milestone",
     "MilestoneCategory",

@@ -65,7 +65,11 @@ class MLModel(SQLModel, table=True):
         schema_extra={"examples": ["gpt-3-175b-davinci"]},
     )
     name: str = Field(max_length=300, description="Model name as published by Epoch AI (trimmed).")
-    publication_date: dt.date = Field(description="Publication or announcement date (ISO 8601).")
+    publication_date: dt.date | None = Field(
+        default=None,
+        description="Publication or announcement date (ISO 8601); null when the source gives "
+        "none (such models are left out of every date-based statistic).",
+    )
     source_line: int = Field(description="Line of the row in the source CSV file (1 = header).")
 
     parameters: float | None = _number("Number of trainable parameters (count).", "parameters")
@@ -156,6 +160,16 @@ class MLModelUnparsedValue(SQLModel, table=True):
     source_column: str = Field(max_length=200)
     source_text: str = Field(sa_type=Text)
     reason: str = Field(sa_type=Text)
+
+
+class MLModelExtra(SQLModel, table=True):
+    """A cell of a source column the loader does not map to a field: kept, as text."""
+
+    __tablename__ = "ml_model_extra"
+
+    ml_model_id: int = Field(foreign_key="ml_model.id", primary_key=True, ondelete="CASCADE")
+    source_column: str = Field(primary_key=True, max_length=200)
+    value: str = Field(sa_type=Text)
 
 
 class ModelAlias(SQLModel, table=True):

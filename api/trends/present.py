@@ -57,7 +57,9 @@ def interval(iv: MathInterval) -> Interval:
 
 def excluded_counts(excluded: Excluded) -> ExcludedCounts:
     """The response form of excluded counts."""
-    return ExcludedCounts(no_value=excluded.no_value, non_positive=excluded.non_positive)
+    return ExcludedCounts(
+        no_value=excluded.no_value, non_positive=excluded.non_positive, no_date=excluded.no_date
+    )
 
 
 def window_of(series: Series, start: dt.date | None, end: dt.date | None) -> TrendWindow:

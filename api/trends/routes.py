@@ -11,9 +11,8 @@ from fastapi.responses import Response
 from fastapi.types import DecoratedCallable
 from pydantic import BaseModel
 
-from api.db.engine import SessionDep
 from api.errors import problem_responses
-from api.http.deps import DomainQuery, OrganizationQuery, ProvenanceDep
+from api.http.deps import DomainQuery, OrganizationQuery
 from api.http.downloads import (
     DOWNLOAD_FORMATS,
     REDIRECT_RESPONSES,
@@ -31,6 +30,7 @@ from api.listing.params import any_case
 from api.resources.vocabularies.service import resolve_terms
 from api.tables import SelectionSlug
 from api.trends import backtest, breakpoint, compare, eras, explain, forecast, service
+from api.trends.citation import cite
 from api.trends.estimation import DEFAULT_BOOT, DEFAULT_SEED, Estimation
 from api.trends.forecast_schemas import BacktestResponse, ForecastResponse, ThresholdResponse
 from api.trends.metrics import Confidence, IntervalMethod, Method, Metric
@@ -50,6 +50,8 @@ from api.trends.params import (
     ThresholdValueQuery,
     TopQuery,
 )
+from api.trends.pinned import PinnedProvenanceDep as ProvenanceDep
+from api.trends.pinned import PinnedSessionDep as SessionDep
 from api.trends.schemas import (
     BreakpointResponse,
     CompareResponse,
@@ -95,6 +97,7 @@ def _json(result: BaseModel) -> JSONBody:
 
 
 def trend_query(
+    request: Request,
     session: SessionDep,
     provenance: ProvenanceDep,
     metric: Annotated[
@@ -148,6 +151,17 @@ def trend_query(
             examples=["sevilla-2022-large-scale"],
         ),
     ] = None,
+    version: Annotated[
+        str | None,
+        Query(
+            min_length=1,
+            max_length=64,
+            pattern=r"^[0-9a-f]+$",
+            description="Answer from this data version (a `data_version` of "
+            "/v1/meta/versions): the figures as they were served then. Default: the current.",
+            examples=["9263a284ef5e"],
+        ),
+    ] = None,
 ) -> service.TrendQuery:
     """The models and settings of a trend request."""
     filters = trend_filters(
@@ -159,7 +173,10 @@ def trend_query(
         selection=selection.value if selection else None,
     )
     estimation = Estimation(method=method, interval=interval, boot=boot, seed=seed)
-    return service.TrendQuery(metric, filters, ci, min_confidence, estimation, top)
+    citation = cite(request, provenance, metric.value)
+    return service.TrendQuery(
+        metric, filters, ci, min_confidence, estimation, top, version, citation
+    )
 
 
 TrendQueryDep = Annotated[service.TrendQuery, Depends(trend_query)]

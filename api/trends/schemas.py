@@ -12,6 +12,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, Field
 
 from api.listing.schemas import MetaInfo
+from api.trends.citation import Citation
 from api.trends.metrics import IntervalMethod, Method, Metric
 
 # Pydantic describes a tuple with ``prefixItems`` only; ``items`` (the schema of every
@@ -44,6 +45,11 @@ class ExcludedCounts(BaseModel):
 
     no_value: int = Field(description="Models with no value for the metric.")
     non_positive: int = Field(description="Models whose value is <= 0 (no logarithm).")
+    no_date: int = Field(
+        default=0,
+        description="Models without a publication date (in no date-based statistic); "
+        "no_value and non_positive count dated models only.",
+    )
 
 
 class LinePoint(BaseModel):
@@ -111,6 +117,7 @@ class TrendContext(BaseModel):
     warnings: list[str] = Field(description="Caveats about this result, in words.")
     answer: str = Field(description="The result in one plain sentence, with its numbers.")
     meta: MetaInfo
+    citation: Citation
 
 
 class TrendResponse(TrendFit, TrendContext):
@@ -337,7 +344,7 @@ class LargestModel(BaseModel):
     unit: str
     slug: str
     name: str
-    publication_date: dt.date
+    publication_date: dt.date | None = Field(description="Null when the source gives none.")
     value: float
     confidence: str | None = Field(
         description="Epoch AI's confidence in the estimates (Confident, Likely, Speculative, "

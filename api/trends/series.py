@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 import numpy.typing as npt
-from sqlalchemy import case, func, select
+from sqlalchemy import and_, case, func, select
 from sqlmodel import Session, col
 
 from api.resources.models.filters import ModelFilters, conditions
@@ -60,11 +60,12 @@ class Excluded:
 
     no_value: int
     non_positive: int
+    no_date: int = 0
 
     @property
     def total(self) -> int:
         """Every excluded model."""
-        return self.no_value + self.non_positive
+        return self.no_value + self.non_positive + self.no_date
 
 
 @dataclass(frozen=True)
@@ -101,6 +102,9 @@ class Series:
 
 _EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
 
+# Undated models (the source gave no date) are in no date-based statistic.
+_DATED = col(MLModel.publication_date).is_not(None)
+
 
 def fetch_series(
     session: Session, metric: Metric, filters: ModelFilters, *, labels: bool = False
@@ -110,7 +114,7 @@ def fetch_series(
     extra = [col(MLModel.slug), col(MLModel.name)] if labels else []
     query = (
         select(col(MLModel.publication_date), column, *extra)
-        .where(*conditions(filters), column > 0)
+        .where(*conditions(filters), column > 0, _DATED)
         .order_by(col(MLModel.publication_date), col(MLModel.id))
     )
     # Core execution: these rows need no ORM result processing.
@@ -127,15 +131,21 @@ def fetch_series(
 
 
 def count_excluded(session: Session, metric: Metric, filters: ModelFilters) -> Excluded:
-    """How many models matching ``filters`` have no value, or a value <= 0, for ``metric``."""
+    """How many models matching ``filters`` have no date, or (dated) no value or a value <= 0,
+    for ``metric``."""
     column = metric_column(metric)
     query = select(
-        func.count(),
-        func.count(column),
-        func.coalesce(func.sum(case((column <= 0, 1), else_=0)), 0),
+        func.coalesce(func.sum(case((_DATED, 1), else_=0)), 0),
+        func.count(case((_DATED, column))),
+        func.coalesce(func.sum(case((and_(_DATED, column <= 0), 1), else_=0)), 0),
+        func.coalesce(func.sum(case((_DATED, 0), else_=1)), 0),
     ).where(*conditions(filters))
-    total, with_value, non_positive = session.execute(query).one()
-    return Excluded(no_value=int(total) - int(with_value), non_positive=int(non_positive))
+    dated, with_value, non_positive, no_date = session.execute(query).one()
+    return Excluded(
+        no_value=int(dated) - int(with_value),
+        non_positive=int(non_positive),
+        no_date=int(no_date),
+    )
 
 
 def fitted_domains(session: Session, metric: Metric, filters: ModelFilters) -> list[str]:
@@ -143,7 +153,7 @@ def fitted_domains(session: Session, metric: Metric, filters: ModelFilters) -> l
     column = metric_column(metric)
     multi = MULTI_VALUED_BY_FIELD["domains"]
     link, term = multi.link, multi.term
-    fitted = select(col(MLModel.id)).where(*conditions(filters), column > 0)
+    fitted = select(col(MLModel.id)).where(*conditions(filters), column > 0, _DATED)
     query = (
         select(col(term.name))
         .join(link, link.c.term_id == col(term.id))

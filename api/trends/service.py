@@ -16,6 +16,7 @@ from sqlmodel import Session
 from api.provenance import Provenance
 from api.resources.models.filters import ModelFilters
 from api.trends.answers import records_answer, yearly_answer
+from api.trends.citation import Citation
 from api.trends.estimation import Estimation
 from api.trends.metrics import METRICS, Confidence, Metric
 from api.trends.present import (
@@ -71,6 +72,8 @@ class TrendQuery:
     min_confidence: Confidence | None = None
     estimation: Estimation = DEFAULT_ESTIMATION
     top: int | None = None
+    version: str | None = None
+    citation: Citation | None = None
 
     def describe(self) -> dict[str, Any]:
         """The filters that are set, as given."""
@@ -95,6 +98,7 @@ class TrendQuery:
             "selection": f.selection,
             "min_confidence": self.min_confidence,
             "top": self.top,
+            "version": self.version,
             "ci": self.ci if self.ci != DEFAULT_CI else None,
             **self.estimation.describe(),
         }
@@ -149,6 +153,7 @@ def context(session: Session, query: TrendQuery, provenance: Provenance) -> dict
         "filters": query.describe(),
         "warnings": trend_warnings(session, query),
         "meta": provenance.as_meta(),
+        "citation": query.citation,
     }
 
 

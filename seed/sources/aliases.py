@@ -45,10 +45,11 @@ def _size(record: ModelRecord) -> float | None:
 
 def original_releases(family: re.Pattern[str], records: list[ModelRecord]) -> list[ModelRecord]:
     """The models the rule may pick: the family's earliest, then the largest of those."""
-    members = [record for record in records if family.search(record.name)]
+    # An undated row (a newer export may hold some) cannot be a family's original release.
+    members = [r for r in records if family.search(r.name) and r.publication_date is not None]
     if not members:
         return []
-    first = min(record.publication_date for record in members)
+    first = min(record.publication_date for record in members if record.publication_date)
     earliest = [record for record in members if record.publication_date == first]
     sizes = [size for record in earliest if (size := _size(record)) is not None]
     if not sizes:

@@ -15,6 +15,7 @@ from seed import cells
 from seed.errors import AmbiguousCellError, CellError, SeedIssue
 from seed.slugs import assign_unique_slugs
 from seed.sources.csv_rows import Cell, CsvSyntaxError, read_rows
+from seed.sources.headers import HeaderReport, map_header
 from seed.sources.text import (
     SourceText,
     column_length,
@@ -43,19 +44,31 @@ def _confidence(cell: str) -> str | None:
 
 @dataclass(frozen=True)
 class Column:
-    """A source column and the API field it becomes."""
+    """A source column and the API field it becomes; ``aliases`` are its other spellings
+    in Epoch AI's exports over time (an export has one of them)."""
 
     source: str
     field: str
     parse: Callable[[str], Any]
+    aliases: tuple[str, ...] = ()
+
+    @property
+    def spellings(self) -> tuple[str, ...]:
+        """Every name the column has had, today's first."""
+        return (self.source, *self.aliases)
 
 
 SCALAR_COLUMNS: tuple[Column, ...] = (
     Column("Model", "name", cells.parse_text),
-    Column("Publication date", "publication_date", cells.parse_date),
+    Column("Publication date", "publication_date", cells.parse_optional_date),
     Column("Parameters", "parameters", cells.parse_number),
     Column("Training compute (FLOP)", "training_compute_flop", cells.parse_number),
-    Column("Training dataset size (gradients)", "training_dataset_size", cells.parse_number),
+    Column(
+        "Training dataset size (gradients)",
+        "training_dataset_size",
+        cells.parse_number,
+        ("Training dataset size (datapoints)", "Training dataset size (total)"),
+    ),
     Column("Epochs", "epochs", cells.parse_number),
     Column("Training time (hours)", "training_time_hours", cells.parse_number),
     Column("Hardware quantity", "hardware_quantity", cells.parse_number),
@@ -108,6 +121,22 @@ LIST_COLUMNS: tuple[Column, ...] = (
 
 ALL_COLUMNS = SCALAR_COLUMNS + LIST_COLUMNS
 EXPECTED_HEADER = frozenset(column.source for column in ALL_COLUMNS)
+# Columns an export cannot do without: the name, the date and what the statistics read.
+# Any other known column may be missing from an import (its field is then null).
+REQUIRED_COLUMNS = frozenset(
+    {
+        "Model",
+        "Publication date",
+        "Organization",
+        "Domain",
+        "Parameters",
+        "Training compute (FLOP)",
+        "Training dataset size (gradients)",
+    }
+)
+# What an absent column's field holds: unknown, no items, flag not set.
+_ABSENT = {column.field: column.parse("") for column in ALL_COLUMNS}
+UNDATED_TIEBREAK = "9999-12-31"
 
 
 class UnparsedValue(BaseModel):
@@ -130,7 +159,12 @@ def _record_fields() -> dict[str, Any]:
         if name not in ("id", "slug")
     }
     lists = {multi.field: (list[str], ...) for multi in MULTI_VALUED_FIELDS}
-    return {**table, **lists, "unparsed_values": (list[UnparsedValue], ...)}
+    return {
+        **table,
+        **lists,
+        "unparsed_values": (list[UnparsedValue], ...),
+        "extra_values": (dict[str, str], ...),
+    }
 
 
 EpochModelRecord: type[BaseModel] = create_model(
@@ -150,9 +184,17 @@ class ModelRecord(Protocol):
     @property
     def name(self) -> str: ...
     @property
-    def publication_date(self) -> dt.date: ...
+    def publication_date(self) -> dt.date | None: ...
     @property
     def unparsed_values(self) -> list[UnparsedValue]: ...
+    @property
+    def extra_values(self) -> dict[str, str]: ...
+
+
+def slug_tiebreak(record: ModelRecord) -> str:
+    """What orders models whose names give one slug: the date, undated models last."""
+    date = record.publication_date
+    return date.isoformat() if date is not None else UNDATED_TIEBREAK
 
 
 # A text column without a length is free text (see seed/sources/text.py for what it may hold).
@@ -171,53 +213,76 @@ _Where = tuple[int, int]  # (line, character) of a cell
 
 
 def read_epoch_csv(path: Path) -> tuple[list[ModelRecord], list[SeedIssue]]:
-    """Parse and validate every row; return the records and every problem found."""
+    """Parse and validate every row of the committed snapshot; return the records and
+    every problem found. Its header holds each known column once (any spelling)."""
+    records, issues, _ = read_epoch_export(path, lenient=False)
+    return records, issues
+
+
+def read_epoch_export(
+    path: Path, *, lenient: bool = True
+) -> tuple[list[ModelRecord], list[SeedIssue], HeaderReport | None]:
+    """Parse and validate every row of an export; ``lenient``: unknown columns are kept
+    (``extra_values``) and optional known columns may be missing."""
     text, unreadable = read_source_text(path)
     if text is None:
-        return [], [unreadable] if unreadable else []
+        return [], [unreadable] if unreadable else [], None
     try:
         rows = list(read_rows(text.content))
     except CsvSyntaxError as exc:
-        return [], [text.issue(exc.offset, None, f"unreadable CSV: {exc.reason}")]
-    header = [cell.value for cell in rows[0]] if rows else []
-    missing = sorted(EXPECTED_HEADER - set(header))
-    unknown = sorted(set(header) - EXPECTED_HEADER)
-    if missing or unknown or len(set(header)) != len(header):
-        reason = f"header mismatch: missing {missing}, unexpected {unknown}"
-        if not (missing or unknown):
-            reason = "header mismatch: a column name repeats"
-        return [], [SeedIssue(path.name, 1, None, reason, 1)]
-    index = {name: position for position, name in enumerate(header)}
+        return [], [text.issue(exc.offset, None, f"unreadable CSV: {exc.reason}")], None
+    header = [cell.value.strip() for cell in rows[0]] if rows else []
+    index, report, problem = map_header(header, ALL_COLUMNS, REQUIRED_COLUMNS, lenient=lenient)
+    if problem is not None:
+        return [], [SeedIssue(path.name, 1, None, problem, 1)], report
     issues: list[SeedIssue] = []
     records: list[ModelRecord] = []
     names: dict[str, _Where] = {}
     terms: dict[str, dict[str, _Where]] = {column.field: {} for column in LIST_COLUMNS}
+    extras = {position: name for position, name in enumerate(header) if name in report.added}
     for row in rows[1:]:
-        record = _parse_row(row, index, text, issues)
+        record = _parse_row(row, index, extras, text, issues)
         if record is not None:
             records.append(record)
-            names[record.name] = text.position(row[index["Model"]].start)
+            names[record.name] = text.position(row[index["name"]].start)
             for column in LIST_COLUMNS:
-                where = text.position(row[index[column.source]].start)
+                if column.field not in index:
+                    continue
+                where = text.position(row[index[column.field]].start)
                 for term in getattr(record, column.field):
                     terms[column.field].setdefault(term, where)
     _check_names(path.name, records, names, issues)
     for column in LIST_COLUMNS:
         _check_term_slugs(path.name, column.source, terms[column.field], issues)
-    return records, sorted(issues, key=lambda issue: (issue.line or 0, issue.char or 0))
+    issues.sort(key=lambda issue: (issue.line or 0, issue.char or 0))
+    return records, issues, report
 
 
 def _parse_row(
-    row: list[Cell], index: dict[str, int], text: SourceText, issues: list[SeedIssue]
+    row: list[Cell],
+    index: dict[str, int],
+    extras: dict[int, str],
+    text: SourceText,
+    issues: list[SeedIssue],
 ) -> ModelRecord | None:
     line = text.position(row[0].start)[0]
-    if len(row) > len(index):
-        issues.append(text.issue(row[len(index)].start, None, "more cells than header columns"))
+    width = len(index) + len(extras)
+    if len(row) > width:
+        issues.append(text.issue(row[width].start, None, "more cells than header columns"))
         return None
-    values: dict[str, Any] = {"source_line": line, "unparsed_values": []}
+    values: dict[str, Any] = {"source_line": line, "unparsed_values": [], "extra_values": {}}
     ok = True
+    for position, name in extras.items():
+        if position < len(row) and (kept := row[position].value.strip()):
+            if refused_character(kept, free_text=True) is not None:
+                issues.append(text.issue(row[position].start, name, "a refused character"))
+                ok = False
+            values["extra_values"][name] = kept
     for column in ALL_COLUMNS:
-        position = index[column.source]
+        if column.field not in index:
+            values[column.field] = _ABSENT[column.field]
+            continue
+        position = index[column.field]
         if position >= len(row):
             issues.append(text.issue(row[-1].end, column.source, "missing cell"))
             ok = False
@@ -242,7 +307,7 @@ def _parse_row(
             issues.append(text.issue(cell.start, column.source, str(exc)))
             ok = False
     if ok and values["name"] is None:
-        issues.append(text.issue(row[index["Model"]].start, "Model", "model name is required"))
+        issues.append(text.issue(row[index["name"]].start, "Model", "model name is required"))
         ok = False
     return cast(ModelRecord, EpochModelRecord(**values)) if ok else None
 
@@ -289,7 +354,7 @@ def _check_names(
                 f"duplicate model name {record.name!r} (first at line {first.source_line}{same})"
             )
             issues.append(SeedIssue(file, line, "Model", reason, char))
-    slugs = assign_unique_slugs((r.name, r.publication_date.isoformat()) for r in records)
+    slugs = assign_unique_slugs((r.name, slug_tiebreak(r)) for r in records)
     for name, slug in slugs.items():
         if len(slug) > MAX_SLUG_LENGTH:
             line, char = names[name]

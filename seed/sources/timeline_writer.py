@@ -105,7 +105,8 @@ class MilestoneSource:
                     "ml_model_id": context.model_ids_by_slug[slug],
                     "position": i,
                 }
-                for i, slug in enumerate(m.models)
+                # A slug missing here is a link ``dle import --drop-broken-links`` drops.
+                for i, slug in enumerate(s for s in m.models if s in context.model_ids_by_slug)
             ]
             rows[MilestoneFact] += [
                 {"milestone_id": milestone_id, "key": key, "value": value}

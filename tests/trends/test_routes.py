@@ -148,7 +148,7 @@ def test_fit_counts_and_slope_match_the_models_list(client: TestClient, metric: 
 def test_sample_fit_uses_exactly_the_window(sample_client: TestClient) -> None:
     body = ok(sample_client, "/v1/trends/parameters?start=2017-01-01&end=2021-01-01")
     assert body["n"] == 3  # Transformer, GPT-2, GPT-3
-    assert body["excluded"] == {"no_value": 0, "non_positive": 0}
+    assert body["excluded"] == {"no_value": 0, "non_positive": 0, "no_date": 0}
     assert body["window"] == {
         "start": "2017-01-01",
         "end": "2021-01-01",

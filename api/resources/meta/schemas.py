@@ -3,10 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+from enum import StrEnum
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.listing.schemas import MetaInfo
+
+
+class VersionKind(StrEnum):
+    """What made a data version."""
+
+    seed = "seed"
+    imported = "import"
 
 
 class SourceInfo(BaseModel):
@@ -14,13 +23,19 @@ class SourceInfo(BaseModel):
 
     key: str = Field(description="Stable key of the source.", examples=["epoch-notable-ai-models"])
     title: str = Field(description="Title of the data set.")
-    file_name: str = Field(description="File under seed/data/ it was loaded from.")
+    file_name: str = Field(description="File it was loaded from (seed/data/ or an import).")
     url: str | None = Field(description="Where the data set is published; null for our own.")
     license: str = Field(description="Licence of the data.", examples=["CC BY 4.0"])
     attribution: str = Field(description="Attribution text the licence requires.")
     snapshot_date: dt.date | None = Field(description="Date the snapshot was taken (ISO 8601).")
     sha256: str = Field(description="SHA-256 checksum of the file, hex.")
     row_count: int = Field(description="Rows loaded from the file.")
+    imported_at: dt.datetime | None = Field(
+        default=None, description="When `dle import` loaded it (RFC 3339, UTC); null: seeded."
+    )
+    source_url: str | None = Field(
+        default=None, description="Where the imported file was downloaded, if given."
+    )
 
 
 class FieldInfo(BaseModel):
@@ -116,4 +131,107 @@ class MetaResponse(BaseModel):
     attribution: str = Field(description="Attribution the licences require.")
     sources: list[SourceInfo] = Field(description="The seeded data files.")
     resources: list[ResourceInfo] = Field(description="The field dictionary, by resource.")
+    meta: MetaInfo
+
+
+class VersionSummary(BaseModel):
+    """One seed or import that changed the data."""
+
+    id: int = Field(description="Sequence number of the load: 1 for the first.", examples=[2])
+    data_version: str = Field(
+        description="Short hash of the loaded files; `version=` on the trend endpoints.",
+        examples=["9263a284ef5e"],
+    )
+    kind: VersionKind = Field(description="`seed` (the committed snapshot) or `import`.")
+    loaded_at: dt.datetime = Field(description="When it was loaded: RFC 3339, in UTC.")
+    file_name: str = Field(description="The models file it loaded.")
+    sha256: str = Field(description="SHA-256 of that file, hex.")
+    row_count: int = Field(description="Models in that file.")
+    source_url: str | None = Field(description="Where an imported file was downloaded, if given.")
+    previous_version: str | None = Field(description="The data version it replaced.")
+    snapshot_sha256: str = Field(
+        description="SHA-256 of the version's snapshot (the rows the trend statistics read)."
+    )
+    counts: dict[str, int] = Field(description="Records written, by kind.")
+
+
+class VersionRename(BaseModel):
+    """A model a newer export renamed: its former slug redirects to the new one."""
+
+    from_: str = Field(alias="from", description="The former slug.")
+    to: str = Field(description="The slug now.")
+
+
+class FieldChange(BaseModel):
+    """A field's value before and after."""
+
+    old: Any = Field(description="The value in the previous version (null: unknown).")
+    new: Any = Field(description="The value in this version (null: unknown).")
+
+
+class ModelChange(BaseModel):
+    """The fields of one model that changed."""
+
+    slug: str
+    fields: dict[str, FieldChange]
+
+
+class ColumnChanges(BaseModel):
+    """How an imported file's columns differ from the known ones."""
+
+    renamed: dict[str, str] = Field(default_factory=dict, description="Spelling -> known name.")
+    added: list[str] = Field(default_factory=list, description="Unknown columns, kept as extra.")
+    missing: list[str] = Field(default_factory=list, description="Absent optional columns.")
+
+
+class VersionDiff(BaseModel):
+    """What changed against the previous version."""
+
+    added: list[str] = Field(description="Slugs of new models.")
+    removed: list[str] = Field(description="Slugs of models gone.")
+    renamed: list[VersionRename]
+    changed: list[ModelChange]
+    columns: ColumnChanges
+
+
+class VersionsResponse(BaseModel):
+    """Every data version, newest first."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "example": {
+                "items": [
+                    {
+                        "id": 1,
+                        "data_version": "9263a284ef5e",
+                        "kind": "seed",
+                        "loaded_at": "2026-01-27T10:00:00+00:00",
+                        "file_name": "epoch_notable_ai_models.csv",
+                        "sha256": "365f2fcc...",
+                        "row_count": 976,
+                        "source_url": None,
+                        "previous_version": None,
+                        "snapshot_sha256": "0b1c...",
+                        "counts": {"models": 976},
+                    }
+                ],
+                "current": "9263a284ef5e",
+                "meta": {
+                    "data_version": "9263a284ef5e",
+                    "license": "CC BY 4.0",
+                    "attribution": "...",
+                },
+            }
+        }
+    )
+
+    items: list[VersionSummary]
+    current: str = Field(description="The data version served now.")
+    meta: MetaInfo
+
+
+class VersionResponse(VersionSummary):
+    """One data version with its diff against the previous one."""
+
+    diff: VersionDiff
     meta: MetaInfo

@@ -50,6 +50,8 @@ def sources(session: Session) -> list[dict[str, Any]]:
             "snapshot_date": s.snapshot_date,
             "sha256": s.sha256,
             "row_count": s.row_count,
+            "imported_at": as_utc(s.imported_at) if s.imported_at else None,
+            "source_url": s.source_url,
         }
         for s in rows
     ]

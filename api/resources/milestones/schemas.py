@@ -38,7 +38,7 @@ class RelatedModel(BaseModel):
 
     slug: str = Field(description="Model slug.")
     name: str = Field(description="Model name.")
-    publication_date: dt.date = Field(description="Publication date.")
+    publication_date: dt.date | None = Field(description="Publication date (null: none given).")
     parameters: float | None = Field(description="Parameters (count).")
     training_compute_flop: float | None = Field(description="Training compute, FLOP.")
     training_dataset_size: float | None = Field(description="Training dataset size, datapoints.")

@@ -105,6 +105,14 @@ MLModelPublic: type[BaseModel] = create_model(
             "their fields are null.",
         ),
     ),
+    extra=(
+        dict[str, str] | None,
+        Field(
+            default=None,
+            description="Cells of source columns that no field maps (columns a newer export "
+            "of the source added), by column name, verbatim; empty when there are none.",
+        ),
+    ),
     milestones=(
         list[MilestoneRef] | None,
         Field(default=None, description="Milestones of the timeline about this model."),

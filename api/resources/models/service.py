@@ -34,12 +34,13 @@ from api.tables import (
     MULTI_VALUED_BY_FIELD,
     MULTI_VALUED_FIELDS,
     MLModel,
+    MLModelExtra,
     MLModelUnparsedValue,
     ModelAlias,
 )
 
 MULTI_FIELDS = tuple(m.field for m in MULTI_VALUED_FIELDS)
-_COMPUTED_FIELDS = {"slug", "meta", "unparsed_values", "milestones", "aliases"}
+_COMPUTED_FIELDS = {"slug", "meta", "unparsed_values", "milestones", "aliases", "extra"}
 SUMMARY_FIELDS = tuple(f for f in MLModelSummary.model_fields if f != "meta")
 DETAIL_FIELDS = tuple(f for f in MLModelPublic.model_fields if f != "meta")
 SELECTABLE_FIELDS = frozenset(DETAIL_FIELDS)
@@ -56,7 +57,7 @@ TEXT_FIELDS = tuple(
 HAS_FIELDS = frozenset(NUMERIC_FIELDS + TEXT_FIELDS + MULTI_FIELDS)
 
 SORTABLE: dict[str, Sortable] = {
-    "publication_date": Sortable(MLModel.publication_date, nullable=False, is_date=True),
+    "publication_date": Sortable(MLModel.publication_date, nullable=True, is_date=True),
     "name": Sortable(MLModel.name, nullable=False),
     "slug": Sortable(MLModel.slug, nullable=False),
     **{name: Sortable(model_column(name)) for name in NUMERIC_FIELDS},
@@ -104,6 +105,7 @@ def _shape(
     multi = [f for f in fields if f in MULTI_VALUED_BY_FIELD]
     terms = load_terms(session, ids, multi)
     unparsed = load_unparsed(session, ids) if "unparsed_values" in fields else {}
+    extras = load_extra(session, ids) if "extra" in fields else {}
     milestones = milestones_of_models(session, ids) if "milestones" in fields else {}
     aliases = load_aliases(session, ids) if "aliases" in fields else {}
     items = []
@@ -114,6 +116,8 @@ def _shape(
                 item[name] = terms.get((row["id"], name), [])
             elif name == "unparsed_values":
                 item[name] = unparsed.get(row["id"], [])
+            elif name == "extra":
+                item[name] = extras.get(row["id"], {})
             elif name == "milestones":
                 item[name] = milestones.get(row["id"], [])
             elif name == "aliases":
@@ -185,6 +189,20 @@ def load_terms(
         query, {"ids": list(ids)}
     ):
         out.setdefault((model_id, field_name), []).append(name)
+    return out
+
+
+def load_extra(session: Session, ids: Sequence[int]) -> dict[int, dict[str, str]]:
+    """Cells of columns no field maps (a newer export's new columns), by model id."""
+    table = MLModelExtra
+    query = (
+        select(col(table.ml_model_id), col(table.source_column), col(table.value))
+        .where(col(table.ml_model_id).in_(ids))
+        .order_by(col(table.ml_model_id), col(table.source_column))
+    )
+    out: dict[int, dict[str, str]] = {}
+    for model_id, column, value in session.execute(query):
+        out.setdefault(model_id, {})[column] = value
     return out
 
 

@@ -108,7 +108,7 @@ def _feed(filters: TimelineFilters) -> Any:
             (literal("model:", String) + col(MLModel.slug)).label("id"),
             col(MLModel.id).label("record_id"),
             date_order(col(MLModel.publication_date), literal("day", String)).label("date_order"),
-        )
+        ).where(col(MLModel.publication_date).is_not(None))  # a timeline holds dated events
         if filters.models is ModelSelection.frontier:
             models = models.where(col(MLModel.frontier_model).is_(True))
         elif filters.models is ModelSelection.linked:

@@ -23,6 +23,7 @@ def test_the_summary_leaves_out_the_long_texts_only() -> None:
         "authors",
         "abstract",
         "unparsed_values",
+        "extra",
         "milestones",
         "aliases",
         "source_line",
