@@ -74,6 +74,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         try:
             yield
         finally:
+            app.state.chart_renderer.close()
             engine.dispose()
 
     app = FastAPI(

@@ -161,7 +161,11 @@ def timeline_spec(
                 "data": {"name": "milestones"},
                 "mark": {"type": "point", "filled": True, "size": 70, "opacity": 0.9},
                 "params": [
-                    {"name": "zoom", "select": "interval", "bind": "scales", "encodings": ["x"]}
+                    {
+                        "name": "zoom",
+                        "select": {"type": "interval", "encodings": ["x"]},
+                        "bind": "scales",
+                    }
                 ],
                 "encoding": {
                     "x": {"field": "date", "type": "temporal", "axis": {"title": "Date"}},

@@ -2,63 +2,58 @@
 
 vl-convert renders offline: it embeds Vega and Vega-Lite (the versions the embed page
 serves, ``api.pages.vendor``) in a JavaScript runtime of its own, with no browser and no
-network (``allowed_base_urls=[]``: a specification can load nothing). Its runtime takes
-seconds to start in a process and renders in tenths of a second afterwards, so
-``Renderer.start`` warms it in a background thread when the application starts: the
-server accepts requests meanwhile, and a rendering asked for before the runtime is warm
-is a 503 problem with ``Retry-After`` at once instead of a request waiting for it.
-Renderings run in worker threads, one at a time (the runtime renders one figure at a
-time anyway), so the event loop never waits for one and queued renderings hold no
-thread of the shared pool.
+network (a specification may load nothing). It holds the interpreter lock while it
+renders, so it runs in a process of its own (``api.charts.worker``), one per server
+worker, and a request waits for its image on a pipe in a worker thread: the event loop
+never waits for a rendering.
+
+Its runtime takes seconds to start and renders in tenths of a second afterwards, so
+``Renderer.start`` starts the process when the application starts, in the background:
+the server accepts requests meanwhile, and an image asked for before the runtime is warm
+is a 503 problem with ``Retry-After`` at once, instead of a request waiting for a runtime
+to start. Renderings run one at a time (the runtime draws one figure at a time anyway),
+so queued ones hold no thread of the shared pool. If the process dies, the request that
+saw it gets a 503 and a new process is started.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
+import subprocess
+import sys
 import threading
 import time
-from typing import Any, Final
+from pathlib import Path
+from typing import IO, Any, Final
 
 import anyio
 import anyio.to_thread
-import vl_convert
+import orjson
 
+from api.charts.worker import read_message, write_message
 from api.errors import ServiceUnavailableError
 
-VL_VERSION: Final = "6.4"
 RETRY_AFTER_SECONDS: Final = 2
-_WARM_UP_SPEC: Final = {
-    "$schema": "https://vega.github.io/schema/vega-lite/v6.json",
-    "data": {"values": [{"x": 1, "y": 10}, {"x": 2, "y": 1000}]},
-    "mark": "point",
-    "title": "warm-up",
-    "encoding": {
-        "x": {"field": "x", "type": "quantitative"},
-        "y": {"field": "y", "type": "quantitative", "scale": {"type": "log"}},
-    },
-}
+_PROJECT: Final = str(Path(__file__).resolve().parents[2])
+_KINDS: Final = {"svg": b"s", "png": b"p"}
 
 log = logging.getLogger(__name__)
 
 
-def render_svg(spec: dict[str, Any]) -> bytes:
-    """The SVG of ``spec`` (blocking)."""
-    svg: str = vl_convert.vegalite_to_svg(spec, vl_version=VL_VERSION, allowed_base_urls=[])
-    return svg.encode()
-
-
-def render_png(spec: dict[str, Any]) -> bytes:
-    """The PNG of ``spec``, its size in pixels (blocking)."""
-    png: bytes = vl_convert.vegalite_to_png(spec, vl_version=VL_VERSION, allowed_base_urls=[])
-    return png
+class RenderError(Exception):
+    """The runtime could not render a specification."""
 
 
 class Renderer:
-    """Renders specifications off the event loop once warmed (see the module docs)."""
+    """A rendering process, warmed in the background (see the module docs)."""
 
     def __init__(self) -> None:
         self._ready = threading.Event()
-        self._thread: threading.Thread | None = None
+        self._lock = threading.Lock()
+        self._process: subprocess.Popen[bytes] | None = None
+        self._starting = False
         self._limiter: anyio.CapacityLimiter | None = None
         self.warm_up_seconds: float | None = None
         self.error: str | None = None
@@ -68,42 +63,111 @@ class Renderer:
         """Whether the runtime is warm."""
         return self._ready.is_set()
 
+    @property
+    def pid(self) -> int | None:
+        """The rendering process's id (for measurements)."""
+        return self._process.pid if self._process is not None else None
+
     def start(self) -> None:
-        """Warm the runtime in a background thread (returns at once)."""
-        if self._thread is None:
-            self._thread = threading.Thread(target=self._warm, name="chart-warm-up", daemon=True)
-            self._thread.start()
+        """Start and warm the rendering process in a background thread (returns at once)."""
+        with self._lock:
+            if self._starting or self._ready.is_set():
+                return
+            self._starting = True
+        threading.Thread(target=self._spawn, name="chart-renderer", daemon=True).start()
 
     def wait_ready(self, timeout: float) -> bool:
         """Block until warm (for tools and tests, never a request); whether it is."""
         return self._ready.wait(timeout)
 
-    def _warm(self) -> None:
+    def _spawn(self) -> None:
         began = time.perf_counter()
-        try:
-            render_svg(_WARM_UP_SPEC)
-            render_png(_WARM_UP_SPEC)
-        except Exception as error:  # the service still serves everything else
-            self.error = f"{type(error).__name__}: {error}"
-            log.exception("the chart renderer failed to start")
-            return
-        self.warm_up_seconds = time.perf_counter() - began
-        self._ready.set()
+        env = {
+            **os.environ,
+            "PYTHONPATH": os.pathsep.join([_PROJECT, os.environ.get("PYTHONPATH", "")]),
+        }
+        process = subprocess.Popen(
+            [sys.executable, "-m", "api.charts.worker"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            env=env,
+        )
+        assert process.stdout is not None
+        message = read_message(process.stdout)
+        with self._lock:
+            self._starting = False
+            if message is None or message[0] != b"R":
+                self.error = f"the rendering process exited with {process.wait()}"
+                log.error("the chart renderer failed to start: %s", self.error)
+                return
+            self._process = process
+            self.error = None
+            self.warm_up_seconds = time.perf_counter() - began
+            self._ready.set()
+
+    def close(self) -> None:
+        """Stop the rendering process (at shutdown)."""
+        with self._lock:
+            process, self._process = self._process, None
+            self._ready.clear()
+        if process is not None:
+            _stop(process)
 
     def check(self) -> None:
         """A 503 problem with ``Retry-After`` while the runtime is not warm."""
-        if self.error is not None:
-            raise ServiceUnavailableError(f"The chart renderer failed to start: {self.error}")
         if not self.ready:
+            state = "failed to start" if self.error else "is starting"
             raise ServiceUnavailableError(
-                "The chart renderer is starting; retry in a moment.",
+                f"The chart renderer {state}; retry in a moment.",
                 headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
             )
 
+    def render_sync(self, spec: dict[str, Any], fmt: str) -> bytes:
+        """``spec`` as ``svg`` or ``png`` (blocking: call it from a worker thread)."""
+        with self._lock:
+            process = self._process
+            if process is None or process.stdin is None or process.stdout is None:
+                raise RenderError("the chart renderer is not running")
+            try:
+                write_message(process.stdin, _KINDS[fmt], orjson.dumps(spec))
+                answer = read_message(process.stdout)
+            except OSError:
+                answer = None
+            if answer is None:  # the process died: start another one
+                self._process = None
+                self._ready.clear()
+        if answer is None:
+            _stop(process)
+            self.start()
+            raise RenderError("the chart renderer stopped; a new one is starting")
+        kind, body = answer
+        if kind != b"O":
+            raise RenderError(body.decode(errors="replace"))
+        return body
+
     async def render(self, spec: dict[str, Any], fmt: str) -> bytes:
-        """``spec`` as ``svg`` or ``png``, rendered in a worker thread."""
+        """``spec`` as ``svg`` or ``png``, waited for in a worker thread."""
         self.check()
         if self._limiter is None:
             self._limiter = anyio.CapacityLimiter(1)
-        function = render_svg if fmt == "svg" else render_png
-        return await anyio.to_thread.run_sync(function, spec, limiter=self._limiter)
+        try:
+            return await anyio.to_thread.run_sync(
+                self.render_sync, spec, fmt, limiter=self._limiter
+            )
+        except RenderError as error:
+            raise ServiceUnavailableError(
+                f"The chart could not be rendered: {error}",
+                headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+            ) from error
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    stdin: IO[bytes] | None = process.stdin
+    if stdin is not None:
+        with contextlib.suppress(OSError):
+            stdin.close()
+    try:
+        process.wait(timeout=5)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
