@@ -8,12 +8,15 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from api import __version__
+from api.charts import routes as charts
+from api.charts.render import Renderer
 from api.config import Settings, get_settings
 from api.db.budget import bound_sqlite_statements
 from api.db.engine import make_engine
 from api.db.roles import check_role_at_start, refuse_writable_role
 from api.http.install import install
 from api.listing.query import COUNTS
+from api.pages import routes as pages
 from api.resources.eras import routes as eras
 from api.resources.health import routes as health
 from api.resources.meta import routes as meta
@@ -46,6 +49,8 @@ ROUTERS = (
     trends.router,
     trends.stats_router,
     meta.router,
+    charts.router,
+    pages.router,
 )
 
 
@@ -71,9 +76,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 engine.dispose()
                 raise
         app.state.engine = engine
+        app.state.chart_renderer.start()  # in the background: the server starts meanwhile
         try:
             yield
         finally:
+            app.state.chart_renderer.close()
             engine.dispose()
 
     app = FastAPI(
@@ -87,6 +94,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
     )
     app.state.settings = settings
+    app.state.chart_renderer = Renderer()
     COUNTS.resize(settings.count_cache_max_entries, settings.count_cache_max_bytes)
     install(app, settings)
     for router in ROUTERS:

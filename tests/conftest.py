@@ -71,15 +71,22 @@ def make_client(url: str, **settings: object) -> TestClient:
     return TestClient(app)
 
 
+def charts_ready(test_client: TestClient) -> TestClient:
+    """``test_client`` once its chart renderer is warm (it warms in the background)."""
+    renderer = test_client.app.state.chart_renderer  # type: ignore[attr-defined]
+    assert renderer.wait_ready(120), f"the chart renderer did not start: {renderer.error}"
+    return test_client
+
+
 @pytest.fixture(scope="session")
 def client(seeded_url: str) -> Iterator[TestClient]:
-    """A client of the app serving the full seed data."""
+    """A client of the app serving the full seed data (its chart renderer warm)."""
     with make_client(seeded_url) as test_client:
-        yield test_client
+        yield charts_ready(test_client)
 
 
 @pytest.fixture(scope="session")
 def sample_client(sample_url: str) -> Iterator[TestClient]:
-    """A client of the app serving the sample data set."""
+    """A client of the app serving the sample data set (its chart renderer warm)."""
     with make_client(sample_url) as test_client:
-        yield test_client
+        yield charts_ready(test_client)

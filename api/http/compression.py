@@ -18,7 +18,7 @@ LEVEL = 6
 GZIP_SUFFIX = "-gzip"
 
 _COMPRESSIBLE = re.compile(
-    r"^(text/|application/(json|problem\+json|x-ndjson|javascript|xml)|image/svg\+xml)"
+    r"^(text/|application/(json|problem\+json|x-ndjson|javascript|xml|vnd\.[a-z0-9.-]+\+json)|image/svg\+xml)"
 )
 _CODING = re.compile(r"^\s*([A-Za-z0-9*._+-]+)\s*(?:;\s*q\s*=\s*([0-9.]+))?\s*$")
 
