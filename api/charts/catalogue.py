@@ -68,6 +68,10 @@ _TITLES = {
     Metric.training_compute_cost: "Training compute cost of notable models",
 }
 
+#: The metrics drawn as charts: those a model row holds (a derived metric such as
+#: tokens_per_parameter has no points of /v1/models to draw).
+CHART_METRICS: Final = tuple(metric for metric in Metric if metric in _TITLES)
+
 CHARTS: Final[dict[str, Chart]] = {
     **{
         metric.value: Chart(
@@ -79,7 +83,7 @@ CHARTS: Final[dict[str, Chart]] = {
             "running record as a step line, and the models of the timeline labelled.",
             metric,
         )
-        for metric in Metric
+        for metric in CHART_METRICS
     },
     "yearly": Chart(
         "yearly",

@@ -16,7 +16,15 @@ from typing import Annotated, Any, Final
 
 from fastapi import Depends, Path, Query, Request
 
-from api.charts.catalogue import CHARTS, Chart, ChartKind, FitMode, Theme, chart_named
+from api.charts.catalogue import (
+    CHART_METRICS,
+    CHARTS,
+    Chart,
+    ChartKind,
+    FitMode,
+    Theme,
+    chart_named,
+)
 from api.errors import InvalidParameterError
 from api.trends.metrics import Metric
 from api.trends.routes import trend_query
@@ -24,7 +32,12 @@ from api.trends.service import TrendQuery
 
 DEFAULT_SPLIT: Final = dt.date(2018, 1, 1)
 _TREND_SIGNATURE = inspect.signature(trend_query, eval_str=True)
-TREND_PARAMETERS: Final = tuple(name for name in _TREND_SIGNATURE.parameters if name != "metric")
+# Not query parameters: the path's metric, and what FastAPI injects (the request, the
+# session and provenance of the data version the query pins).
+_INJECTED: Final = frozenset({"metric", "request", "session", "provenance"})
+TREND_PARAMETERS: Final = tuple(
+    name for name in _TREND_SIGNATURE.parameters if name not in _INJECTED
+)
 
 
 @dataclass(frozen=True)
@@ -111,11 +124,18 @@ def _own_parameters(
                 "not_taken",
             )
     chosen = found.metric or metric or Metric.parameters
+    if chosen not in CHART_METRICS:
+        raise InvalidParameterError(
+            "metric",
+            f"charts draw {', '.join(m.value for m in CHART_METRICS)}; "
+            f"{chosen.value} is derived and has no points to draw",
+            "not_charted",
+        )
     if found.kind is ChartKind.timeline:
         chosen = Metric.parameters  # unused: the timeline reads only the window
     return ChartRequest(
         chart=found,
-        query=trend_query(chosen, **trend),
+        query=trend_query(request, trend.pop("session"), trend.pop("provenance"), chosen, **trend),
         figure=Figure(width, height, theme),
         fit=fit,
         split=split or DEFAULT_SPLIT,
@@ -131,7 +151,7 @@ def _signature() -> inspect.Signature:
     trend = [
         p.replace(kind=inspect.Parameter.KEYWORD_ONLY)
         for name, p in _TREND_SIGNATURE.parameters.items()
-        if name != "metric"
+        if name not in {"metric", "request"}
     ]
     return inspect.Signature([*own, *trend], return_annotation=ChartRequest)
 
