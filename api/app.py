@@ -13,6 +13,7 @@ from api.db.budget import bound_sqlite_statements
 from api.db.engine import make_engine
 from api.db.roles import check_role_at_start, refuse_writable_role
 from api.http.install import install
+from api.http.response_cache.fast import FastHitsApp
 from api.listing.query import COUNTS
 from api.resources.eras import routes as eras
 from api.resources.health import routes as health
@@ -70,7 +71,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         finally:
             engine.dispose()
 
-    app = FastAPI(
+    # FastAPI whose recorded cache hits are answered before anything else runs.
+    app = FastHitsApp(
         title="Deep Learning Evolution API",
         version=__version__,
         description=DESCRIPTION,

@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from fastapi import FastAPI
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.config import Settings
@@ -212,20 +213,41 @@ class FastHitMiddleware:
             self.cache.put_prepared(generation, request.key, served.entry, request.gzip, prepared)
 
 
+class FastHitsApp(FastAPI):
+    """FastAPI with recorded cache hits answered first, before FastAPI's own per-request
+    work (its telemetry check reads the environment on every request) and everything
+    else. ``install_fast_hits`` sets ``fast_hits``; until then it is plain FastAPI."""
+
+    fast_hits: FastHitMiddleware | None = None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        fast = self.fast_hits
+        if fast is None:
+            await super().__call__(scope, receive, send)
+        else:
+            await fast(scope, receive, send)
+
+    async def call_application(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """The whole application behind the fast path."""
+        await super().__call__(scope, receive, send)
+
+
 def install_fast_hits(app: Any, settings: Settings) -> None:
-    """Put ``FastHitMiddleware`` in front of the whole application (outside Starlette's
-    own error middleware, which a recorded answer cannot raise through), sharing the
-    response cache and probe of ``install_response_cache``; nothing when the cache is off.
+    """Put ``FastHitMiddleware`` in front of the whole application, sharing the response
+    cache and probe of ``install_response_cache``; nothing when the cache is off.
+
+    On a ``FastHitsApp`` (what ``create_app`` builds) it runs before FastAPI's own
+    ``__call__``; on another FastAPI, around its middleware stack (still outside
+    Starlette's error middleware, which a recorded answer cannot raise through).
     """
     cache: ResponseCache = app.state.response_cache
     probe: GenerationProbe | None = app.state.generation_probe
     if probe is None:
         return
-    build = app.build_middleware_stack
 
-    def build_with_fast_hits() -> ASGIApp:
+    def fast_hits(inner: ASGIApp) -> FastHitMiddleware:
         return FastHitMiddleware(
-            build(),
+            inner,
             cache,
             probe,
             max_query_bytes=settings.max_query_bytes,
@@ -233,4 +255,8 @@ def install_fast_hits(app: Any, settings: Settings) -> None:
             trusted=settings.forwarded_allow_ips,
         )
 
-    app.build_middleware_stack = build_with_fast_hits
+    if isinstance(app, FastHitsApp):
+        app.fast_hits = fast_hits(app.call_application)
+        return
+    build = app.build_middleware_stack
+    app.build_middleware_stack = lambda: fast_hits(build())

@@ -53,6 +53,7 @@ class SQLiteGenerationProbe:
     def __init__(self, path: Path) -> None:
         self._path = path
         self._connection: sqlite3.Connection | None = None
+        self._cursor: sqlite3.Cursor | None = None
         self._version: int | None = None
         self._token: str | None = None
 
@@ -73,7 +74,10 @@ class SQLiteGenerationProbe:
                     check_same_thread=False,
                 )
                 connection.set_authorizer(read_only_authorizer)
-            (version,) = connection.execute(DATA_VERSION_SQL).fetchone()
+            cursor = self._cursor
+            if cursor is None:
+                cursor = self._cursor = connection.cursor()
+            (version,) = cursor.execute(DATA_VERSION_SQL).fetchone()
             if version != self._version or self._token is None:
                 self._token = _token(connection.execute(GENERATION_SQL).fetchone())
                 self._version = version
@@ -84,7 +88,7 @@ class SQLiteGenerationProbe:
 
     def close(self) -> None:
         """Close the connection; the next read opens a new one (and reads the row)."""
-        self._version = self._token = None
+        self._version = self._token = self._cursor = None
         if self._connection is not None:
             self._connection.close()
             self._connection = None
