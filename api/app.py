@@ -15,6 +15,7 @@ from api.db.budget import bound_sqlite_statements
 from api.db.engine import make_engine
 from api.db.roles import check_role_at_start, refuse_writable_role
 from api.http.install import install
+from api.http.response_cache.fast import FastHitsApp
 from api.listing.query import COUNTS
 from api.pages import routes as pages
 from api.resources.eras import routes as eras
@@ -83,7 +84,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             app.state.chart_renderer.close()
             engine.dispose()
 
-    app = FastAPI(
+    # FastAPI whose recorded cache hits are answered before anything else runs.
+    app = FastHitsApp(
         title="Deep Learning Evolution API",
         version=__version__,
         description=DESCRIPTION,

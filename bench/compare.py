@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from bench import datasette_db
+from bench import datasette_db, hits
 from bench.harness import (
     BIN,
     ROOT,
@@ -47,15 +47,19 @@ LIST_FIELDS = (
 )
 # Datasette orders ties of its sort column by primary key in the same direction; ids
 # follow (date, slug), so ``-publication_date,-slug`` is exactly Datasette's order.
-OUR_LIST = (
-    "/v1/models?domain=Language&sort=-publication_date,-slug&limit=50"
-    f"&fields={','.join(LIST_FIELDS)}"
+LIST_SUFFIX = f"&fields={','.join(LIST_FIELDS)}"
+DATASETTE_SUFFIX = (
+    "".join(f"&_col={name}" for name in ("slug", *LIST_FIELDS)) + "&_nosuggest=1&_shape=objects"
 )
+OUR_LIST = "/v1/models?domain=Language&sort=-publication_date,-slug&limit=50" + LIST_SUFFIX
 DATASETTE_LIST = (
     "/bench/models.json?domains__arraycontains=Language&_sort_desc=publication_date&_size=50"
-    + "".join(f"&_col={name}" for name in ("slug", *LIST_FIELDS))
-    + "&_nosuggest=1&_shape=objects"
+    + DATASETTE_SUFFIX
 )
+# The full download (every model, every summary field).
+OUR_CSV = "/v1/models.csv"
+# The distinct page compared between the servers: before page 0 (limit 5), never run.
+DISTINCT_CHECK = 2000
 ONE_SLUG = "gpt-3-175b-davinci"
 OUR_FACETS = "/v1/models/facets?facet=domain&start=2020-01-01"
 DATASETTE_FACETS = (
@@ -106,6 +110,9 @@ class Comparison:
     trend_available: bool = False
     datasette_version: str = ""
     probe_microseconds: float = 0.0
+    postgres: bool = False
+    download_cpu_ms: float = 0.0
+    download_bytes: int = 0
 
     def find(self, server: str, request: str) -> Measurement | None:
         """The measurement of ``request`` on ``server``, if made."""
@@ -141,7 +148,7 @@ def probe_cost(database: Path, reads: int = 20_000) -> float:
     import asyncio
     import time
 
-    from api.http.response_cache import SQLiteGenerationProbe
+    from api.http.response_cache.probe import SQLiteGenerationProbe
 
     probe = SQLiteGenerationProbe(database)
 
@@ -233,6 +240,53 @@ def check_contract(base: str) -> list[str]:
     return notes
 
 
+Cell = tuple[Server, str, tuple[str, ...], str | None]
+
+
+def _measure(
+    wrk: str,
+    request: str,
+    cells: list[Cell],
+    *,
+    rounds: int,
+    seconds: float,
+    warmup_seconds: float,
+    connections: int,
+    script: Path | None,
+) -> list[Measurement]:
+    """Warm up each server, then ``rounds`` rounds of one run per server, the order
+    rotating. A cell with a script kind walks distinct pages, a fresh range each run."""
+    runs: dict[str, list[WrkResult]] = {cell[0].name: [] for cell in cells}
+    sizes: dict[str, int] = {}
+    next_page = dict.fromkeys(runs, 0)
+
+    def once(
+        running: Server, path: str, headers: tuple[str, ...], kind: str | None, s: float
+    ) -> WrkResult:
+        extra: dict[str, Any] = {}
+        if kind is not None:
+            extra = {"script": script, "script_args": (kind, str(next_page[running.name]))}
+            next_page[running.name] += hits.DISTINCT_STEP
+        return run_wrk(
+            wrk, running.base + path, seconds=s, connections=connections, headers=headers, **extra
+        )
+
+    for running, path, headers, kind in cells:
+        status, _, body = get(running.base + path, dict(h.split(": ", 1) for h in headers))
+        if status not in (200, 304):
+            raise RuntimeError(f"{running.name} {path}: {status}")
+        sizes[running.name] = len(body)
+        once(running, path, headers, kind, warmup_seconds)
+    for index in range(rounds):
+        shift = index % len(cells)
+        for running, path, headers, kind in cells[shift:] + cells[:shift]:
+            runs[running.name].append(once(running, path, headers, kind, seconds))
+    return [
+        Measurement(running.name, request, path, runs[running.name], sizes[running.name])
+        for running, path, _, _ in cells
+    ]
+
+
 def run(
     *,
     seconds: float,
@@ -278,75 +332,84 @@ def run(
         for name, extra in CONFIGURATIONS:
             command, env = _our_app(extra, url)
             ours[name] = start(name, command, env, "/ready")
+        postgres_url = stack.enter_context(hits.postgres_database(SEED_DIR))
+        if postgres_url is not None:
+            command, env = _our_app({"DLE_ALLOW_WRITABLE_ROLE": "true"}, postgres_url)
+            ours[POSTGRES] = start(POSTGRES, command, env, "/ready")
+            result.postgres = True
+        else:
+            log("no PostgreSQL server: the PostgreSQL cells are left out")
         cached = ours["service, cache on"]
+        uncached = ours["service, cache off"]
         result.checks, model_id = check_equivalence(cached.base, datasette.base)
+        result.checks.append(check_distinct(cached.base, datasette.base))
         floor_body = workdir / "floor-body.json"
         floor_body.write_bytes(get(cached.base + OUR_LIST)[2])
-        floor = start("floor", FLOOR_COMMAND, {"DLE_BENCH_FLOOR_BODY": str(floor_body)}, "/floor")
+        csv_body = workdir / "floor-body.csv"
+        csv_body.write_bytes(get(cached.base + OUR_CSV)[2])
+        floor_env = {"DLE_BENCH_FLOOR_BODY": str(floor_body), "DLE_BENCH_FLOOR_CSV": str(csv_body)}
+        floor = start("floor", FLOOR_COMMAND, floor_env, "/floor")
+        bare = start(BARE, BARE_COMMAND, floor_env, "/floor")
         result.trend_available = get(cached.base + OUR_TREND)[0] == 200
-        uncached = ours["service, cache off"]
+        result.download_cpu_ms, result.download_bytes = hits.download_cpu_ms(uncached, OUR_CSV)
         etag = get(cached.base + OUR_LIST)[1]["etag"]
-        no_headers: tuple[str, ...] = ()
-        list_cells = [(server_, OUR_LIST, no_headers) for server_ in ours.values()]
-        list_cells += [(datasette, DATASETTE_LIST, no_headers), (floor, "/floor", no_headers)]
-        plan: list[tuple[str, list[tuple[Server, str, tuple[str, ...]]]]] = [
+        script = hits.distinct_script(workdir, LIST_SUFFIX, DATASETTE_SUFFIX)
+        list_cells: list[Cell] = [(cached, OUR_LIST, (), None), (uncached, OUR_LIST, (), None)]
+        if POSTGRES in ours:
+            list_cells.append((ours[POSTGRES], OUR_LIST, (), None))
+        list_cells += [
+            (datasette, DATASETTE_LIST, (), None),
+            (floor, "/floor", (), None),
+            (bare, "/floor", (), None),
+        ]
+        plan: list[tuple[str, list[Cell]]] = [
             ("list", list_cells),
+            (
+                "distinct",
+                [
+                    (cached, _distinct_path(hits.OUR_PAGE, LIST_SUFFIX), (), "ours"),
+                    (datasette, _distinct_path(hits.THEIR_PAGE, DATASETTE_SUFFIX), (), "theirs"),
+                ],
+            ),
+            ("download", [(cached, OUR_CSV, (), None), (bare, "/floor.csv", (), None)]),
             (
                 "one",
                 [
-                    (cached, f"/v1/models/{ONE_SLUG}", ()),
-                    (uncached, f"/v1/models/{ONE_SLUG}", ()),
-                    (datasette, f"/bench/models/{model_id}.json?_shape=objects", ()),
+                    (cached, f"/v1/models/{ONE_SLUG}", (), None),
+                    (uncached, f"/v1/models/{ONE_SLUG}", (), None),
+                    (datasette, f"/bench/models/{model_id}.json?_shape=objects", (), None),
                 ],
             ),
             (
                 "facets",
                 [
-                    (cached, OUR_FACETS, ()),
-                    (uncached, OUR_FACETS, ()),
-                    (datasette, DATASETTE_FACETS, ()),
+                    (cached, OUR_FACETS, (), None),
+                    (uncached, OUR_FACETS, (), None),
+                    (datasette, DATASETTE_FACETS, (), None),
                 ],
             ),
-            ("list, gzip", [(cached, OUR_LIST, ("Accept-Encoding: gzip",))]),
-            ("list, 304", [(cached, OUR_LIST, (f"If-None-Match: {etag}",))]),
+            ("list, gzip", [(cached, OUR_LIST, ("Accept-Encoding: gzip",), None)]),
+            ("list, 304", [(cached, OUR_LIST, (f"If-None-Match: {etag}",), None)]),
         ]
         if result.trend_available:
-            plan.insert(3, ("trend", [(cached, OUR_TREND, ()), (uncached, OUR_TREND, ())]))
+            trend_cells: list[Cell] = [
+                (cached, OUR_TREND, (), None),
+                (uncached, OUR_TREND, (), None),
+            ]
+            plan.insert(5, ("trend", trend_cells))
         for request, cells in plan:
             log(f"{request}: {len(cells)} servers x {rounds} rounds")
-            runs: dict[str, list[WrkResult]] = {cell[0].name: [] for cell in cells}
-            sizes: dict[str, int] = {}
-            for running, path, headers in cells:
-                status, _, body = get(running.base + path, dict(h.split(": ", 1) for h in headers))
-                if status not in (200, 304):
-                    raise RuntimeError(f"{running.name} {path}: {status}")
-                sizes[running.name] = len(body)
-                run_wrk(
-                    wrk,
-                    running.base + path,
-                    seconds=warmup_seconds,
-                    connections=connections,
-                    headers=headers,
-                )
             # The list page carries the targets: more rounds for it.
-            for index in range(max(rounds, 5) if request == "list" and rounds > 1 else rounds):
-                shift = index % len(cells)
-                for running, path, headers in cells[shift:] + cells[:shift]:
-                    runs[running.name].append(
-                        run_wrk(
-                            wrk,
-                            running.base + path,
-                            seconds=seconds,
-                            connections=connections,
-                            headers=headers,
-                        )
-                    )
-            for running, path, _ in cells:
-                result.measurements.append(
-                    Measurement(
-                        running.name, request, path, runs[running.name], sizes[running.name]
-                    )
-                )
+            result.measurements += _measure(
+                wrk,
+                request,
+                cells,
+                rounds=max(rounds, 5) if request == "list" and rounds > 1 else rounds,
+                seconds=seconds,
+                warmup_seconds=warmup_seconds,
+                connections=connections,
+                script=script,
+            )
         result.contract = check_contract(cached.base)
         for running in (cached, uncached):
             log(f"profiling {running.name}")
@@ -364,11 +427,50 @@ def run(
     return result
 
 
+def _distinct_path(template: str, suffix: str) -> str:
+    """A page of the distinct kind that no run requests (its page size, 5, is below
+    theirs): the URL given to wrk (whose script replaces the path) and the size probe."""
+    date, limit = hits.page(-1)
+    return template.format(date=date, limit=limit) + suffix
+
+
+def check_distinct(ours: str, datasette: str, index: int = -DISTINCT_CHECK) -> str:
+    """One of the distinct pages: the same models in the same order on both servers."""
+    date, limit = hits.page(index)
+    page = _json(ours, hits.OUR_PAGE.format(date=date, limit=limit) + LIST_SUFFIX)
+    rows = _json(datasette, hits.THEIR_PAGE.format(date=date, limit=limit) + DATASETTE_SUFFIX)
+    our_slugs = [item["slug"] for item in page["items"]]
+    if our_slugs != [row["slug"] for row in rows["rows"]] or not our_slugs:
+        raise RuntimeError(f"distinct page {index} differs or is empty")
+    if page["total"] != rows["filtered_table_rows_count"]:
+        raise RuntimeError(f"distinct page {index}: totals differ")
+    return (
+        f"distinct pages: page {index} (since {date}, {limit} a page) holds the same "
+        f"{len(our_slugs)} models in the same order and the same total ({page['total']})"
+    )
+
+
 CONFIGURATIONS: tuple[tuple[str, dict[str, str]], ...] = (
     ("service, cache on", {}),
     ("service, cache off", {"DLE_CACHE_MAX_ENTRIES": "0"}),
-    ("service, all caches off", {"DLE_CACHE_MAX_ENTRIES": "0", "DLE_COUNT_CACHE_MAX_ENTRIES": "0"}),
 )
+POSTGRES = "service on PostgreSQL, cache on"
+BARE = "bare ASGI"
+BARE_COMMAND = [
+    str(BIN / "uvicorn"),
+    "bench.floor_app:bare",
+    "--host",
+    "127.0.0.1",
+    "--workers",
+    "1",
+    "--loop",
+    "uvloop",
+    "--http",
+    "httptools",
+    "--no-access-log",
+    "--log-level",
+    "warning",
+]
 FLOOR_COMMAND = [
     str(BIN / "uvicorn"),
     "bench.floor_app:app",

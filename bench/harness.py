@@ -250,14 +250,28 @@ def run_wrk(
     seconds: float,
     connections: int,
     headers: Sequence[str] = (),
+    script: Path | None = None,
+    script_args: Sequence[str] = (),
 ) -> WrkResult:
-    """One wrk run (one thread) pinned to the client CPU."""
+    """One wrk run (one thread) pinned to the client CPU; ``script`` (Lua) with its
+    arguments chooses each request's path."""
     command = ["taskset", "-c", str(CLIENT_CPU), wrk, "-t1", f"-c{connections}"]
     command += [f"-d{seconds:g}s", "--latency", "--timeout", "10s"]
     for header in headers:
         command += ["-H", header]
-    output = subprocess.run([*command, url], check=True, capture_output=True, text=True).stdout
+    if script is not None:
+        command += ["-s", str(script)]
+    tail = ["--", *script_args] if script_args else []
+    output = subprocess.run(
+        [*command, url, *tail], check=True, capture_output=True, text=True
+    ).stdout
     return parse_wrk(output)
+
+
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU time the process ``pid`` has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 # -- profiles ------------------------------------------------------------------------

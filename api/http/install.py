@@ -7,7 +7,8 @@ for it. The middleware order matters: the response cache is innermost, then
 ``HttpCacheMiddleware`` (ETag, gzip), the Host check, the forwarded headers (before
 anything builds a URL or a cache key), CORS (so preflights never reach the app and
 every answer, 304s and refusals included, carries the CORS headers) and the security
-headers outermost.
+headers outermost. In front of the whole chain, ``response_cache.fast`` answers
+repeated cache hits with the bytes the chain gave them, without running it again.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from api.http.openapi import install_openapi
 from api.http.params import reject_unknown_params
 from api.http.problems import install_error_handlers
 from api.http.query_cap import QueryCapMiddleware
+from api.http.response_cache.fast import install_fast_hits
 from api.http.response_cache.middleware import install_response_cache
 from api.http.security import SecurityHeadersMiddleware
 
@@ -57,6 +59,8 @@ def install(app: FastAPI, settings: Settings) -> None:
     app.add_middleware(CorsMiddleware, origins=settings.cors_origins)
     # Outermost: every response, CORS preflights, 304s and refused hosts included.
     app.add_middleware(SecurityHeadersMiddleware)
+    # In front of all of it: cache hits answered with what this chain sent for them.
+    install_fast_hits(app, settings)
     install_docs(app)
     install_examples(app)
     install_openapi(app, CACHE_POLICY)  # declares the headers, 304 and refusals of all this

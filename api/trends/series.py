@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 import numpy.typing as npt
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import String, and_, case, func, select, type_coerce
 from sqlmodel import Session, col
 
 from api.resources.models.filters import ModelFilters, conditions
@@ -112,21 +112,29 @@ def fetch_series(
     """Models matching ``filters`` with a positive value for ``metric``, oldest first."""
     column = metric_column(metric)
     extra = [col(MLModel.slug), col(MLModel.name)] if labels else []
+    # The date as the driver gives it (no per-row conversion to ``datetime.date``):
+    # SQLite's ISO text is parsed by NumPy in one pass; PostgreSQL's driver gives dates.
+    published = type_coerce(col(MLModel.publication_date), String)
     query = (
-        select(col(MLModel.publication_date), column, *extra)
+        select(published, column, *extra)
         .where(*conditions(filters), column > 0, _DATED)
         .order_by(col(MLModel.publication_date), col(MLModel.id))
     )
     # Core execution: these rows need no ORM result processing.
     rows = session.connection().execute(query).all()
-    ordinals = np.fromiter((row[0].toordinal() for row in rows), np.int64, len(rows))
-    dates = (ordinals - _EPOCH_ORDINAL).astype("datetime64[D]")
+    columns = list(zip(*rows, strict=True)) if rows else [(), (), (), ()]
+    raw_dates = columns[0]
+    if raw_dates and isinstance(raw_dates[0], str):
+        dates = np.array(raw_dates, dtype="datetime64[D]")
+    else:
+        ordinals = np.fromiter((d.toordinal() for d in raw_dates), np.int64, len(raw_dates))
+        dates = (ordinals - _EPOCH_ORDINAL).astype("datetime64[D]")
     return Series(
         dates=dates,
         years=decimal_years(dates),
-        values=np.fromiter((row[1] for row in rows), np.float64, len(rows)),
-        slugs=tuple(row[2] for row in rows) if labels else (),
-        names=tuple(row[3] for row in rows) if labels else (),
+        values=np.asarray(columns[1], dtype=np.float64),
+        slugs=tuple(columns[2]) if labels else (),
+        names=tuple(columns[3]) if labels else (),
     )
 
 

@@ -1,12 +1,15 @@
 """Response cache: whole ``/v1`` responses, keyed by the request and the data generation.
 
-A pure ASGI middleware, added innermost (inside ETag, gzip and CORS), so a hit
-costs a dictionary lookup and two ``send`` calls: no routing, no dependencies, no
-thread hop, no SQL beyond one tiny query.
+A pure ASGI middleware, added innermost (inside ETag, gzip and CORS), that stores
+answers and serves them; and in front of the whole application ``fast`` answers
+repeated hits with the bytes the middleware chain gave them (no routing, no
+middleware, no thread hop), so a hit costs a key, a lookup and two ``send`` calls.
 
-**Never stale.** Every request first reads the data *generation*, ``data_version``
-and ``loaded_at`` of the one ``data_release`` row, with one small query (see
-``GenerationProbe``). Entries are keyed by that generation, so a hit is a response
+**Never stale.** Every request first learns the data *generation*, ``data_version``
+and ``loaded_at`` of the one ``data_release`` row (see ``probe``: on SQLite the row is
+read again only when ``PRAGMA data_version`` says another connection committed; on
+PostgreSQL a request waits for a read that starts after it arrived, shared by the
+requests waiting with it). Entries are keyed by that generation, so a hit is a response
 computed from exactly the data the database holds at the moment of the check. The
 loader rewrites ``data_release`` in the same transaction as the data it describes and
 only when the data changes (``seed.loader``), and ``loaded_at`` differs at every such
@@ -45,5 +48,6 @@ seen. ``cache_max_entries=0`` turns the cache off.
 
 Modules: ``store`` (the bounded store), ``probe`` (reading the generation),
 ``variants`` (the gzip variant of an entry), ``middleware`` (the ASGI middleware,
-the request key, ``install_response_cache``).
+the request key, ``install_response_cache``), ``fast`` (hits answered in front of
+everything, ``install_fast_hits``).
 """

@@ -17,6 +17,8 @@ from api.http.response_cache.variants import gzip_eligible, gzip_variant, wants_
 from api.http.responses import DATA_VERSION_HEADER
 
 CACHED_PATH_PREFIX = "/v1/"
+# The scope key under which a hit reports its entry to ``fast.FastHitMiddleware``.
+SERVED = "dle.response_cache.served"
 CACHE_STATUS_HEADER = b"x-cache"
 # Response ``Vary`` values this cache handles: Accept is in the key, the others are
 # applied by the middleware outside this one.
@@ -59,6 +61,11 @@ def request_key(scope: Scope) -> str:
             accept = value
         elif name == b"host":
             host = value
+    return key_of(scope, host, accept)
+
+
+def key_of(scope: Scope, host: bytes, accept: bytes) -> str:
+    """``request_key`` given the request's (last) ``Host`` and ``Accept`` values."""
     raw_query: bytes = scope.get("query_string", b"")
     query = canonical_query(raw_query) if raw_query else ""
     origin = f"{scope.get('scheme', 'http')}://{host.decode('latin-1')}{scope.get('root_path', '')}"
@@ -124,6 +131,9 @@ class ResponseCacheMiddleware:
         key = request_key(scope)
         entry = cache.get(generation, key)
         if entry is not None:
+            served = scope.get(SERVED)
+            if served is not None:  # the outer fast path records what this becomes
+                served.generation, served.key, served.entry = generation, key, entry
             answer_headers, body = entry.headers, entry.body
             if wants_gzip(scope["headers"]) and gzip_eligible(answer_headers, body):
                 if entry.gzip is None:
@@ -215,7 +225,8 @@ class _Recorder:
 def install_response_cache(app: Any, settings: Settings) -> ResponseCache:
     """Add the cache as the innermost middleware; call before any other ``add_middleware``.
 
-    The cache is also ``app.state.response_cache`` (its entries and bytes).
+    The cache is also ``app.state.response_cache`` (its entries and bytes), and its
+    probe ``app.state.generation_probe`` (None when the cache is off).
     """
     cache = ResponseCache(
         settings.cache_max_entries,
@@ -224,6 +235,9 @@ def install_response_cache(app: Any, settings: Settings) -> ResponseCache:
         settings.cache_max_download_bytes,
     )
     app.state.response_cache = cache
+    app.state.generation_probe = None
     if cache.enabled:
-        app.add_middleware(ResponseCacheMiddleware, cache=cache, probe=generation_probe(settings))
+        probe = generation_probe(settings)
+        app.state.generation_probe = probe
+        app.add_middleware(ResponseCacheMiddleware, cache=cache, probe=probe)
     return cache

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 from pathlib import Path
 from typing import Any, Protocol
 
-import anyio.to_thread
-from sqlalchemy import Engine, create_engine
+import psycopg
+from sqlalchemy.engine import make_url
 
 from api.config import Settings
 from api.db.engine import is_sqlite, postgres_connect_args, read_only_authorizer, sqlite_path
 
 GENERATION_SQL = "SELECT data_version, loaded_at FROM data_release"
+# Changes whenever another connection committed to the file (SQLite keeps it per connection).
+DATA_VERSION_SQL = "PRAGMA data_version"
 
 
 class GenerationProbe(Protocol):
@@ -35,89 +38,142 @@ def _token(row: Any) -> str | None:
 
 
 class SQLiteGenerationProbe:
-    """One read-only connection of its own, queried on the event loop's thread.
+    """One read-only connection of its own, asked on the event loop's thread.
 
-    The query reads one row of a one-row table: a few microseconds, less than
-    handing it to a worker thread would cost. The connection never waits for a lock
-    (busy timeout 0): while a loader commits, the read fails at once and the
-    request bypasses the cache instead of blocking the event loop.
+    ``PRAGMA data_version`` changes on this connection whenever another connection has
+    committed to the file since it was last asked, so the ``data_release`` row is read
+    again only then: a request costs one pragma (about 2 us), not a query. A load that
+    commits between the pragma and the row read is seen by the next pragma (its value
+    changed again), so the token never lags a commit the pragma could have seen. The
+    connection never waits for a lock (busy timeout 0): while a loader commits, the
+    read fails at once and the request bypasses the cache instead of blocking the
+    event loop.
     """
 
     def __init__(self, path: Path) -> None:
         self._path = path
         self._connection: sqlite3.Connection | None = None
+        self._cursor: sqlite3.Cursor | None = None
+        self._version: int | None = None
+        self._token: str | None = None
 
     async def read(self) -> str | None:
         """The generation, read inline."""
+        return self.read_now()
+
+    def read_now(self) -> str | None:
+        """The generation (synchronously: it never waits)."""
         try:
-            if self._connection is None:
-                self._connection = sqlite3.connect(
+            connection = self._connection
+            if connection is None:
+                connection = self._connection = sqlite3.connect(
                     f"file:{self._path}?mode=ro",
                     uri=True,
                     timeout=0,
                     isolation_level=None,
                     check_same_thread=False,
                 )
-                self._connection.set_authorizer(read_only_authorizer)
-            return _token(self._connection.execute(GENERATION_SQL).fetchone())
+                connection.set_authorizer(read_only_authorizer)
+            cursor = self._cursor
+            if cursor is None:
+                cursor = self._cursor = connection.cursor()
+            (version,) = cursor.execute(DATA_VERSION_SQL).fetchone()
+            if version != self._version or self._token is None:
+                self._token = _token(connection.execute(GENERATION_SQL).fetchone())
+                self._version = version
+            return self._token
         except sqlite3.Error:
             self.close()
             return None
 
     def close(self) -> None:
-        """Close the connection; the next read opens a new one."""
+        """Close the connection; the next read opens a new one (and reads the row)."""
+        self._version = self._token = self._cursor = None
         if self._connection is not None:
             self._connection.close()
             self._connection = None
 
 
-class EngineGenerationProbe:
-    """For client/server databases: the query runs in a worker thread on a small pool.
+class PostgresGenerationProbe:
+    """For PostgreSQL: one connection of its own, asked on the event loop, shared by
+    the requests that arrive while it is being asked.
 
-    A network round trip must not block the event loop. Failed connections are
-    discarded by the pool, so the probe recovers by itself when the database returns.
+    A request waits for the next read that *starts after it arrived* (a read already
+    under way may have started before a commit this request must see), so every
+    answer is checked against the data as it was at or after the request's arrival:
+    never stale. Under load one round trip serves every request of a batch: no query
+    per request, no worker thread, no pool. A read that fails or takes longer than the
+    connect timeout (database down, network cut) answers None for its batch and drops
+    the connection; the next read connects again, so the probe recovers by itself.
     """
 
     def __init__(self, settings: Settings) -> None:
         self._settings = settings
-        self._engine: Engine | None = None
-
-    def _engine_or_new(self) -> Engine:
-        if self._engine is None:
-            settings = self._settings
-            # The server's connection settings and timeouts, without a pre-ping: a
-            # dead connection fails the probe itself (within the TCP user timeout),
-            # the pool discards it, and this request bypasses the cache.
-            self._engine = create_engine(
-                settings.database_url,
-                connect_args=postgres_connect_args(
-                    read_only=True,
-                    connect_timeout=settings.db_connect_timeout_seconds,
-                    statement_timeout_ms=settings.db_statement_timeout_ms,
-                ),
-                pool_size=2,
-                max_overflow=8,
-                pool_timeout=settings.db_connect_timeout_seconds,
-            )
-        return self._engine
-
-    def _read_sync(self) -> str | None:
-        try:
-            with self._engine_or_new().connect() as connection:
-                row = connection.exec_driver_sql(GENERATION_SQL).first()
-                return _token(None if row is None else tuple(row))
-        except Exception:  # unreachable, not migrated, timed out: bypass the cache
-            return None
+        url = make_url(settings.database_url).set(drivername="postgresql")
+        self._conninfo = url.render_as_string(hide_password=False)
+        self._timeout = max(settings.db_connect_timeout_seconds, 0.1)
+        self._connection: psycopg.AsyncConnection[Any] | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._waiting: list[asyncio.Future[str | None]] = []
+        self._reading = False
+        self._task: asyncio.Task[None] | None = None
+        self.reads = 0  # round trips made (the tests count them)
 
     async def read(self) -> str | None:
-        """The generation, read in a worker thread."""
-        return await anyio.to_thread.run_sync(self._read_sync)
+        """The generation, from a read that starts after this call."""
+        loop = asyncio.get_running_loop()
+        if loop is not self._loop:  # a new event loop (a new server or test client)
+            self._discard()
+            self._loop, self._waiting, self._reading = loop, [], False
+        waiter: asyncio.Future[str | None] = loop.create_future()
+        self._waiting.append(waiter)
+        if not self._reading:
+            self._reading = True
+            # Kept: the loop holds tasks only weakly.
+            self._task = loop.create_task(self._read_batches())
+        return await waiter
+
+    async def _read_batches(self) -> None:
+        try:
+            while self._waiting:
+                batch, self._waiting = self._waiting, []
+                token = await self._read_once()
+                for waiter in batch:
+                    if not waiter.done():  # a request that went away meanwhile
+                        waiter.set_result(token)
+        finally:
+            self._reading = False
+
+    async def _read_once(self) -> str | None:
+        self.reads += 1
+        settings = self._settings
+        try:
+            async with asyncio.timeout(self._timeout):
+                if self._connection is None or self._connection.closed:
+                    self._connection = await psycopg.AsyncConnection.connect(
+                        self._conninfo,
+                        autocommit=True,
+                        **postgres_connect_args(
+                            read_only=True,
+                            connect_timeout=settings.db_connect_timeout_seconds,
+                            statement_timeout_ms=settings.db_statement_timeout_ms,
+                        ),
+                    )
+                cursor = await self._connection.execute(GENERATION_SQL)
+                return _token(await cursor.fetchone())
+        except Exception:  # unreachable, not migrated, timed out: bypass the cache
+            self._discard()
+            return None
+
+    def _discard(self) -> None:
+        connection, self._connection = self._connection, None
+        if connection is not None:
+            # Closed at the libpq level: synchronous, and valid whatever the loop's state.
+            connection.pgconn.finish()
 
     def close(self) -> None:
-        """Dispose of the pool."""
-        if self._engine is not None:
-            self._engine.dispose()
-            self._engine = None
+        """Close the connection (at shutdown)."""
+        self._discard()
 
 
 class NoGenerationProbe:
@@ -136,4 +192,4 @@ def generation_probe(settings: Settings) -> GenerationProbe:
     if is_sqlite(settings.database_url):
         path = sqlite_path(settings.database_url)
         return SQLiteGenerationProbe(path) if path is not None else NoGenerationProbe()
-    return EngineGenerationProbe(settings)
+    return PostgresGenerationProbe(settings)

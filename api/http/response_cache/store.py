@@ -6,12 +6,31 @@ that accepts gzip); it counts towards the entry's size and the same bounds.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from cachetools import LRUCache
 
 # Bookkeeping per entry beyond its bytes (key tuple, entry object, dict slot).
 ENTRY_OVERHEAD_BYTES = 400
+# Per prepared answer beyond its bytes: its object, the headers tuple and dict slot; and
+# per header the pair's tuple and two bytes objects' headers (CPython: 56 + 2 * 33).
+PREPARED_OVERHEAD_BYTES = 300
+PREPARED_HEADER_OVERHEAD_BYTES = 130
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """An answer exactly as the whole middleware chain sent it for an entry (see
+    ``api.http.response_cache.fast``): status, final headers, body, its ETag."""
+
+    status: int
+    headers: tuple[tuple[bytes, bytes], ...]
+    body: bytes
+    etag: str
+
+
+# A prepared answer by (gzip variant?, status).
+PreparedKey = tuple[bool, int]
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,10 +45,20 @@ class CachedResponse:
     large: bool = False
     # The gzip variant: its headers (``Content-Encoding``, its own ETag) and body.
     gzip: tuple[tuple[tuple[bytes, bytes], ...], bytes] | None = None
+    # The final answers of the whole chain, by class of request (``fast``).
+    prepared: dict[PreparedKey, Prepared] = field(default_factory=dict)
 
 
 def _size(entry: CachedResponse) -> int:
     return entry.size
+
+
+def _prepared_weight(entry: CachedResponse, answer: Prepared) -> int:
+    shared = answer.body is entry.body or (entry.gzip is not None and answer.body is entry.gzip[1])
+    headers = sum(len(k) + len(v) + PREPARED_HEADER_OVERHEAD_BYTES for k, v in answer.headers)
+    return (
+        headers + len(answer.etag) + (0 if shared else len(answer.body)) + PREPARED_OVERHEAD_BYTES
+    )
 
 
 def _weight(headers: list[tuple[bytes, bytes]], body: bytes) -> int:
@@ -120,6 +149,26 @@ class ResponseCache:
         if size > self._limit(entry.large):
             return False
         self._entries[key] = replace(entry, size=size, gzip=(tuple(headers), body))
+        return True
+
+    def put_prepared(
+        self, generation: str, key: str, entry: CachedResponse, gzip: bool, answer: Prepared
+    ) -> bool:
+        """Keep the final ``answer`` of ``entry`` for its class of request; False when
+        the entry is gone or would grow beyond its bound. A body that is the entry's own
+        (or its gzip variant's) object is not counted twice."""
+        if generation != self.generation or self._entries.get(key) is not entry:
+            return False
+        slot = (gzip, answer.status)
+        old = entry.prepared.get(slot)
+        size = (
+            entry.size
+            + _prepared_weight(entry, answer)
+            - (_prepared_weight(entry, old) if old is not None else 0)
+        )
+        if size > self._limit(entry.large):
+            return False
+        self._entries[key] = replace(entry, size=size, prepared={**entry.prepared, slot: answer})
         return True
 
     def _limit(self, large: bool) -> int:
