@@ -8,7 +8,7 @@ same words as a ``tsvector`` (``names`` weighted A, ``body`` B). Both index the 
 seed already normalised, so both backends match the same documents.
 
 Revision ID: 816566a4327b
-Revises: e41377651700
+Revises: d8507a721a2b
 Create Date: 2026-12-02 06:17:36.957179+00:00
 """
 
@@ -19,7 +19,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = "816566a4327b"
-down_revision: str | None = "e41377651700"
+down_revision: str | None = "d8507a721a2b"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,7 +1,7 @@
 """model selections: published lists of models, fit on request
 
 Revision ID: 9f4c932ae6ec
-Revises: e41377651700
+Revises: 816566a4327b
 Create Date: 2026-12-02 06:20:18.656371+00:00
 """
 
@@ -12,7 +12,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = "9f4c932ae6ec"
-down_revision: str | None = "e41377651700"
+down_revision: str | None = "816566a4327b"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
