@@ -26,6 +26,7 @@ from api.charts.catalogue import (
     chart_named,
 )
 from api.errors import InvalidParameterError
+from api.listing.params import any_case
 from api.trends.metrics import Metric
 from api.trends.routes import trend_query
 from api.trends.service import TrendQuery
@@ -80,7 +81,7 @@ def _own_parameters(
     request: Request,
     chart: ChartPath,
     metric: Annotated[
-        Metric | None,
+        Annotated[Metric, any_case(Metric)] | None,
         Query(
             description="The metric of the yearly and compare charts (default parameters).",
             examples=["training_compute"],
@@ -95,7 +96,7 @@ def _own_parameters(
         ),
     ] = None,
     fit: Annotated[
-        FitMode,
+        Annotated[FitMode, any_case(FitMode)],
         Query(
             description="Scatter charts: eras (one fit per era with its band), window (one "
             "fit over the requested window) or none.",
@@ -109,7 +110,8 @@ def _own_parameters(
         int, Query(ge=150, le=1500, description="Height of the plot in pixels.", examples=[420])
     ] = Figure.height,
     theme: Annotated[
-        Theme, Query(description="light or dark colours.", examples=["dark"])
+        Annotated[Theme, any_case(Theme)],
+        Query(description="light or dark colours.", examples=["dark"]),
     ] = Figure.theme,
     **trend: Any,
 ) -> ChartRequest:

@@ -162,8 +162,11 @@ _RESPONSE_CLASSES: dict[DownloadFormat, type[StreamingResponse]] = {
 }
 
 
-def download_route(operation_id: str, fmt: DownloadFormat, what: str) -> dict[str, Any]:
-    """``router.get`` keywords of a download operation: its id, summary and media type."""
+def download_route(
+    operation_id: str, fmt: DownloadFormat, what: str, problems: tuple[int, ...] = (400, 422, 503)
+) -> dict[str, Any]:
+    """``router.get`` keywords of a download operation: its id, summary, media type and the
+    statuses of its problems."""
     return {
         "operation_id": f"{operation_id}_{fmt}",
         "summary": f"Download {what} as {fmt.upper()}",
@@ -174,7 +177,7 @@ def download_route(operation_id: str, fmt: DownloadFormat, what: str) -> dict[st
             # Without ``model``: FastAPI would also declare the problems as ``text/csv``.
             **{
                 status: {k: v for k, v in declared.items() if k != "model"}
-                for status, declared in problem_responses(400, 422, 503).items()
+                for status, declared in problem_responses(*problems).items()
             },
             200: {
                 "description": _DESCRIPTIONS[fmt],

@@ -18,6 +18,7 @@ from api.resources.eras import service as eras_service
 from api.resources.milestones import service as milestones
 from api.resources.models import service as models
 from api.trends import eras
+from api.trends.citation import cite_path
 from api.trends.metrics import Metric
 from api.trends.series import trend_filters
 from api.trends.service import TrendQuery
@@ -55,7 +56,9 @@ def _fmt_range(interval: tuple[float | None, float | None]) -> str:
 
 def trend_chart(session: Session, provenance: Provenance, metric: Metric) -> TrendChart:
     """The per-era fits of ``metric`` over every model, as ``/v1/trends/{metric}/eras``."""
-    result = eras.get_era_trends(session, provenance, TrendQuery(metric, trend_filters()))
+    citation = cite_path(f"/v1/trends/{metric.value}/eras", provenance, metric.value)
+    query = TrendQuery(metric, trend_filters(), citation=citation)
+    result = eras.get_era_trends(session, provenance, query)
     rows = []
     for item in result.items:
         fit = item.fit

@@ -36,7 +36,18 @@ def permalink(request: Request, version: str) -> str:
 
 def cite(request: Request, provenance: Provenance, metric: str) -> Citation:
     """The citation of a trend answer over ``metric`` from ``provenance``'s data."""
-    link = permalink(request, provenance.data_version)
+    return cite_link(permalink(request, provenance.data_version), provenance, metric)
+
+
+def cite_path(path: str, provenance: Provenance, metric: str) -> Citation:
+    """The citation of the answer of ``path`` (a trend endpoint without a query, as a page
+    that shows its figures names it), pinned to ``provenance``'s version."""
+    link = f"{path}?{urlencode([('version', provenance.data_version)])}"
+    return cite_link(link, provenance, metric)
+
+
+def cite_link(link: str, provenance: Provenance, metric: str) -> Citation:
+    """The citation of a trend answer over ``metric`` whose pinned URL is ``link``."""
     loaded = provenance.loaded_at
     year = str(loaded.year) if loaded is not None else "n.d."
     day = loaded.date().isoformat() if loaded is not None else "unknown date"

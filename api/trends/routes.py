@@ -363,7 +363,13 @@ def _yearly_download(fmt: DownloadFormat) -> Callable[..., Response]:
 for _fmt in DOWNLOAD_FORMATS:
     router.get(
         f"/{{metric}}/yearly.{_fmt}",
-        **download_route("list_trend_yearly", _fmt, "a metric's yearly summary"),
+        **download_route(
+            "list_trend_yearly",
+            _fmt,
+            "a metric's yearly summary",
+            # an unknown metric or data version is a 404, as on the JSON endpoints
+            problems=(400, 404, 422, 503),
+        ),
     )(_yearly_download(_fmt))
 
 

@@ -27,10 +27,12 @@ from tests.live_server import LiveServer
 pytestmark = pytest.mark.slow
 
 PACKAGE = "dle_client"
-# openapi-python-client knows no NDJSON media type: read it as text, as it reads CSV.
+# openapi-python-client knows no NDJSON media type: read it as text, as it reads CSV; nor
+# SVG: read it as bytes, as it reads PNG.
 CONFIG = (
     f"project_name_override: dle-client\npackage_name_override: {PACKAGE}\npost_hooks: []\n"
     "content_type_overrides:\n  application/x-ndjson: text/plain\n"
+    "  image/svg+xml: application/octet-stream\n"
 )
 
 

@@ -205,7 +205,9 @@ class Real:
         self.slugs: dict[str, list[str]] = {}
         for path, operation in OPERATIONS:
             paged = "limit" in {p["name"] for p in operation.get("parameters", [])}
-            if "{" in path or "items" not in _item_schema(operation).get("properties", {}):
+            required = any(p.get("required") for p in operation.get("parameters", []))
+            items = "items" in _item_schema(operation).get("properties", {})
+            if "{" in path or required or not items:
                 continue
             body = client.get(f"{path}?limit=500" if paged else path).json()
             for item in body["items"]:
