@@ -28,11 +28,11 @@ pytestmark = pytest.mark.slow
 
 PACKAGE = "dle_client"
 # openapi-python-client knows no NDJSON media type: read it as text, as it reads CSV; nor
-# SVG: read it as bytes, as it reads PNG.
+# images: read SVG and PNG as bytes.
 CONFIG = (
     f"project_name_override: dle-client\npackage_name_override: {PACKAGE}\npost_hooks: []\n"
     "content_type_overrides:\n  application/x-ndjson: text/plain\n"
-    "  image/svg+xml: application/octet-stream\n"
+    "  image/svg+xml: application/octet-stream\n  image/png: application/octet-stream\n"
 )
 
 
