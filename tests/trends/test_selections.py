@@ -62,6 +62,6 @@ def test_per_era_fit_of_the_selection_lies_in_the_large_scale_era(client: TestCl
 
 def test_unknown_selection_is_a_problem(client: TestClient) -> None:
     response = client.get("/v1/trends/training_compute?selection=everything")
-    assert response.status_code == 422
+    assert response.status_code == 400
     assert response.headers["content-type"].startswith("application/problem+json")
     assert "sevilla-2022-large-scale" in response.json()["detail"]

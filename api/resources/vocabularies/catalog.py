@@ -40,7 +40,8 @@ CONFIDENCE_VALUES: tuple[str, ...] = get_args(ConfidenceValue)
 ACCESSIBILITY_VALUES: tuple[str, ...] = get_args(AccessibilityValue)
 
 MODEL_FILTERS = ("/v1/models", "/v1/models/facets")
-TREND_FILTERS = ("/v1/trends/{metric}",)
+# The charts take the trend filters (api/charts/params.py).
+TREND_FILTERS = ("/v1/trends/{metric}", "/v1/charts/{chart}")
 MILESTONE_FILTERS = ("/v1/milestones",)
 
 # One value as read: name, slug, count.

@@ -87,7 +87,7 @@ def test_empty_query_is_a_400(client: TestClient, q: str) -> None:
 
 def test_missing_query_and_unknown_type_are_refused(client: TestClient) -> None:
     assert client.get("/v1/search").status_code == 422
-    assert client.get("/v1/search?q=gpt&type=person").status_code == 422
+    assert client.get("/v1/search?q=gpt&type=person").status_code == 400
 
 
 def test_nothing_found_is_an_empty_page(client: TestClient) -> None:

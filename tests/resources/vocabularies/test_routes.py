@@ -34,7 +34,12 @@ def test_a_vocabulary_lists_each_value_with_its_slug_and_count(sample_client: Te
         "description": "Fields of application (Language, Vision...); a model matches a value "
         "by its name or slug.",
         "parameters": ["domain"],
-        "endpoints": ["/v1/models", "/v1/models/facets", "/v1/trends/{metric}"],
+        "endpoints": [
+            "/v1/models",
+            "/v1/models/facets",
+            "/v1/trends/{metric}",
+            "/v1/charts/{chart}",
+        ],
         "counts": "models",
         "fixed": False,
         "value_count": 4,
@@ -124,9 +129,10 @@ def test_every_vocabulary_serves_the_parameters_it_names(sample_client: TestClie
     for vocabulary in VOCABULARIES:
         for endpoint in vocabulary.endpoints:
             for parameter in vocabulary.parameters:
-                if parameter == "min_confidence" and not endpoint.startswith("/v1/trends"):
+                trend_like = endpoint.startswith(("/v1/trends", "/v1/charts"))
+                if parameter == "min_confidence" and not trend_like:
                     continue
-                if parameter == "confidence" and endpoint.startswith("/v1/trends"):
+                if parameter == "confidence" and trend_like:
                     continue
                 assert (endpoint, parameter) in declared, (vocabulary.name, endpoint, parameter)
     served = {(endpoint, p) for v in VOCABULARIES for endpoint in v.endpoints for p in v.parameters}
