@@ -162,30 +162,22 @@ _RESPONSE_CLASSES: dict[DownloadFormat, type[StreamingResponse]] = {
 }
 
 
-def download_route(
-    operation_id: str, fmt: DownloadFormat, what: str, problems: tuple[int, ...] = (400, 422, 503)
-) -> dict[str, Any]:
-    """``router.get`` keywords of a download operation: its id, summary, media type and the
-    statuses of its problems."""
+def download_route(op: str, fmt: DownloadFormat, what: str, problems: Any = (400, 422, 503)) -> Any:
+    """``router.get`` keywords of a download operation: id, summary, media type, problems."""
+    # Problems without ``model``: FastAPI would also declare them as ``text/csv``.
+    errors = {
+        s: {k: v for k, v in d.items() if k != "model"}
+        for s, d in problem_responses(*problems).items()
+    }
+    body = {MEDIA_TYPES[fmt]: {"schema": {"type": "string"}, "example": _EXAMPLES[fmt]}}
+    ok = {"description": _DESCRIPTIONS[fmt], "content": body}
     return {
-        "operation_id": f"{operation_id}_{fmt}",
+        "operation_id": f"{op}_{fmt}",
         "summary": f"Download {what} as {fmt.upper()}",
         "description": _DESCRIPTIONS[fmt],
         "response_class": _RESPONSE_CLASSES[fmt],
         "response_model": None,
-        "responses": {
-            # Without ``model``: FastAPI would also declare the problems as ``text/csv``.
-            **{
-                status: {k: v for k, v in declared.items() if k != "model"}
-                for status, declared in problem_responses(*problems).items()
-            },
-            200: {
-                "description": _DESCRIPTIONS[fmt],
-                "content": {
-                    MEDIA_TYPES[fmt]: {"schema": {"type": "string"}, "example": _EXAMPLES[fmt]}
-                },
-            },
-        },
+        "responses": {**errors, 200: ok},
     }
 
 
