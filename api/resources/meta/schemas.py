@@ -147,8 +147,10 @@ class VersionSummary(BaseModel):
     file_name: str = Field(description="The models file it loaded.")
     sha256: str = Field(description="SHA-256 of that file, hex.")
     row_count: int = Field(description="Models in that file.")
-    source_url: str | None = Field(description="Where an imported file was downloaded, if given.")
-    previous_version: str | None = Field(description="The data version it replaced.")
+    source_url: str | None = Field(
+        default=None, description="Where an imported file was downloaded, if given."
+    )
+    previous_version: str | None = Field(default=None, description="The data version it replaced.")
     snapshot_sha256: str = Field(
         description="SHA-256 of the version's snapshot (the rows the trend statistics read)."
     )
