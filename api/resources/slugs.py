@@ -22,6 +22,8 @@ from urllib.parse import quote
 
 from fastapi import Request
 from fastapi.responses import RedirectResponse, Response
+from sqlalchemy import ColumnElement, select
+from sqlalchemy.orm import Mapped, Session
 
 from api.errors import FieldError, NotFoundError
 from api.tables.search import key
@@ -108,3 +110,17 @@ def redirect_to(request: Request, slug: str) -> Response:
     """308 to the same path with the last segment replaced by ``slug``, query kept."""
     parent = request.url.path.rsplit("/", 1)[0]
     return RedirectResponse(str(request.url.replace(path=f"{parent}/{quote(slug)}")), 308)
+
+
+def find_slug(
+    session: Session, slugs: ColumnElement[str] | Mapped[str], noun: str, slug: str
+) -> Found:
+    """Where the ``noun`` asked for as ``slug`` is in the column ``slugs`` (its slug in any
+    case: a redirect); a 404 with the closest slugs otherwise."""
+    found: str | None = session.execute(
+        select(slugs).where(slugs.in_({slug, slug.lower()})).order_by(slugs)
+    ).scalar()
+    if found is not None:
+        return Found(found, redirect=found != slug)
+    known = session.execute(select(slugs)).scalars()
+    raise not_found(noun, slug, {name: name for name in known})

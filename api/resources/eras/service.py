@@ -13,7 +13,7 @@ from api.listing.params import pick
 from api.provenance import Provenance
 from api.resources.eras.schemas import EraDetail, EraPublic
 from api.resources.references import references_by_owner
-from api.resources.slugs import Found, not_found
+from api.resources.slugs import Found, find_slug
 from api.tables import Era, EraReference, Milestone, MLModel
 
 
@@ -71,15 +71,8 @@ def list_eras(
 
 def find_era(session: Session, slug: str) -> Found:
     """Where the era asked for as ``slug`` is (its slug in any case); 404 with
-    suggestions otherwise (api/resources/slugs.py)."""
-    slugs = col(Era.slug)
-    found: str | None = session.execute(
-        select(slugs).where(slugs.in_({slug, slug.lower()})).order_by(slugs)
-    ).scalar()
-    if found is not None:
-        return Found(found, redirect=found != slug)
-    known = session.execute(select(slugs)).scalars()
-    raise not_found("era", slug, {name: name for name in known})
+    suggestions otherwise."""
+    return find_slug(session, col(Era.slug), "era", slug)
 
 
 def get_era(session: Session, provenance: Provenance, slug: str) -> dict[str, Any]:

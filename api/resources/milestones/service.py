@@ -19,7 +19,7 @@ from api.provenance import Provenance
 from api.resources.milestones.schemas import RelatedModel
 from api.resources.references import references_by_owner
 from api.resources.search import contains_text
-from api.resources.slugs import Found, not_found
+from api.resources.slugs import Found, find_slug
 from api.tables import (
     Era,
     Milestone,
@@ -160,15 +160,8 @@ def list_milestones(
 
 def find_milestone(session: Session, slug: str) -> Found:
     """Where the milestone asked for as ``slug`` is (its slug in any case); 404 with
-    suggestions otherwise (api/resources/slugs.py)."""
-    slugs = col(Milestone.slug)
-    found: str | None = session.execute(
-        select(slugs).where(slugs.in_({slug, slug.lower()})).order_by(slugs)
-    ).scalar()
-    if found is not None:
-        return Found(found, redirect=found != slug)
-    known = session.execute(select(slugs)).scalars()
-    raise not_found("milestone", slug, {name: name for name in known})
+    suggestions otherwise."""
+    return find_slug(session, col(Milestone.slug), "milestone", slug)
 
 
 def get_milestone(session: Session, provenance: Provenance, slug: str) -> dict[str, Any]:
