@@ -49,12 +49,15 @@ class Chart:
     description: str
     metric: Metric | None = None
 
-    def takes(self, trend_parameters: tuple[str, ...]) -> tuple[str, ...]:
-        """The query parameters this chart accepts, given those of the trend endpoints."""
+    def takes(
+        self, trend_parameters: tuple[str, ...], estimation_parameters: tuple[str, ...]
+    ) -> tuple[str, ...]:
+        """The query parameters this chart accepts, given those of the trend endpoints and
+        those of how a fit is estimated (taken by the charts that draw fits per window)."""
         if self.kind is ChartKind.timeline:
             return (*WINDOW, *COMMON)
         extra = {
-            ChartKind.scatter: ("fit",),
+            ChartKind.scatter: ("fit", *estimation_parameters),
             ChartKind.yearly: ("metric",),
             ChartKind.compare: ("metric", "split"),
         }[self.kind]
@@ -68,9 +71,18 @@ _TITLES = {
     Metric.training_compute_cost: "Training compute cost of notable models",
 }
 
-#: The metrics drawn as charts: those a model row holds (a derived metric such as
-#: tokens_per_parameter has no points of /v1/models to draw).
-CHART_METRICS: Final = tuple(metric for metric in Metric if metric in _TITLES)
+
+class ChartMetric(enum.StrEnum):
+    """The metrics drawn as charts: those a model row holds (a derived metric such as
+    tokens_per_parameter has no points of /v1/models to draw)."""
+
+    parameters = Metric.parameters.value
+    training_compute = Metric.training_compute.value
+    training_dataset_size = Metric.training_dataset_size.value
+    training_compute_cost = Metric.training_compute_cost.value
+
+
+CHART_METRICS: Final = tuple(Metric(metric.value) for metric in ChartMetric)
 
 CHARTS: Final[dict[str, Chart]] = {
     **{

@@ -1,26 +1,27 @@
 """The query of a chart: which chart, the trend filters, the figure's size, theme and fit.
 
 The trend filters are not declared here: the dependency takes the parameters of
-``api.trends.routes.trend_query`` (all but its ``metric`` path parameter) from its
-signature, so a filter the trend endpoints gain is a chart parameter too, with the same
-description, validation and meaning. A parameter the chart does not take (a ``domain``
-on the timeline, a ``split`` on a scatter chart) is a 400 problem naming those it takes.
+``api.trends.routes.trend_query`` (all but its ``metric`` path parameter) and of
+``api.trends.params.estimation`` from their signatures, so a filter the trend endpoints
+gain is a chart parameter too, with the same description, validation and meaning. A
+parameter the chart does not take (a ``domain`` on the timeline, a ``split`` on a scatter
+chart) is a 400 problem naming those it takes.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import inspect
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Annotated, Any, Final
 
 from fastapi import Depends, Path, Query, Request
 
 from api.charts.catalogue import (
-    CHART_METRICS,
     CHARTS,
     Chart,
     ChartKind,
+    ChartMetric,
     FitMode,
     Theme,
     chart_named,
@@ -28,6 +29,7 @@ from api.charts.catalogue import (
 from api.errors import InvalidParameterError
 from api.listing.params import any_case
 from api.trends.metrics import Metric
+from api.trends.params import estimation
 from api.trends.routes import trend_query
 from api.trends.service import TrendQuery
 
@@ -39,6 +41,8 @@ _INJECTED: Final = frozenset({"metric", "request", "session", "provenance"})
 TREND_PARAMETERS: Final = tuple(
     name for name in _TREND_SIGNATURE.parameters if name not in _INJECTED
 )
+_ESTIMATION_SIGNATURE = inspect.signature(estimation, eval_str=True)
+ESTIMATION_PARAMETERS: Final = tuple(_ESTIMATION_SIGNATURE.parameters)
 
 
 @dataclass(frozen=True)
@@ -81,7 +85,7 @@ def _own_parameters(
     request: Request,
     chart: ChartPath,
     metric: Annotated[
-        Annotated[Metric, any_case(Metric)] | None,
+        Annotated[ChartMetric, any_case(ChartMetric)] | None,
         Query(
             description="The metric of the yearly and compare charts (default parameters).",
             examples=["training_compute"],
@@ -116,8 +120,15 @@ def _own_parameters(
     **trend: Any,
 ) -> ChartRequest:
     found = chart_named(chart)
-    takes = found.takes(TREND_PARAMETERS)
-    declared = (*TREND_PARAMETERS, "metric", "split", "fit", *Figure.__dataclass_fields__)
+    takes = found.takes(TREND_PARAMETERS, ESTIMATION_PARAMETERS)
+    declared = (
+        *TREND_PARAMETERS,
+        *ESTIMATION_PARAMETERS,
+        "metric",
+        "split",
+        "fit",
+        *Figure.__dataclass_fields__,
+    )
     for name in request.query_params:
         if name in declared and name not in takes:
             raise InvalidParameterError(
@@ -125,19 +136,14 @@ def _own_parameters(
                 f"the {found.name} chart takes no {name}; it takes {', '.join(takes)}",
                 "not_taken",
             )
-    chosen = found.metric or metric or Metric.parameters
-    if chosen not in CHART_METRICS:
-        raise InvalidParameterError(
-            "metric",
-            f"charts draw {', '.join(m.value for m in CHART_METRICS)}; "
-            f"{chosen.value} is derived and has no points to draw",
-            "not_charted",
-        )
+    chosen = found.metric or (Metric(metric.value) if metric else Metric.parameters)
     if found.kind is ChartKind.timeline:
         chosen = Metric.parameters  # unused: the timeline reads only the window
+    estimated = estimation(**{name: trend.pop(name) for name in ESTIMATION_PARAMETERS})
+    query = trend_query(request, trend.pop("session"), trend.pop("provenance"), chosen, **trend)
     return ChartRequest(
         chart=found,
-        query=trend_query(request, trend.pop("session"), trend.pop("provenance"), chosen, **trend),
+        query=replace(query, estimation=estimated),
         figure=Figure(width, height, theme),
         fit=fit,
         split=split or DEFAULT_SPLIT,
@@ -152,7 +158,10 @@ def _signature() -> inspect.Signature:
     ]
     trend = [
         p.replace(kind=inspect.Parameter.KEYWORD_ONLY)
-        for name, p in _TREND_SIGNATURE.parameters.items()
+        for name, p in [
+            *_TREND_SIGNATURE.parameters.items(),
+            *_ESTIMATION_SIGNATURE.parameters.items(),
+        ]
         if name not in {"metric", "request"}
     ]
     return inspect.Signature([*own, *trend], return_annotation=ChartRequest)

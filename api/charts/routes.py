@@ -14,7 +14,7 @@ from sqlmodel import Session
 from api.charts.catalogue import CHARTS, ChartKind
 from api.charts.data import scatter_data
 from api.charts.figures import compare_spec, timeline_spec, yearly_spec
-from api.charts.params import TREND_PARAMETERS, ChartRequest, ChartRequestDep
+from api.charts.params import ESTIMATION_PARAMETERS, TREND_PARAMETERS, ChartRequest, ChartRequestDep
 from api.charts.render import Renderer
 from api.charts.specs import scatter_spec
 from api.db.engine import SessionDep
@@ -65,7 +65,7 @@ def catalogue(provenance: Provenance) -> dict[str, Any]:
             kind=chart.kind,
             title=chart.title,
             description=chart.description,
-            parameters=list(chart.takes(TREND_PARAMETERS)),
+            parameters=list(chart.takes(TREND_PARAMETERS, ESTIMATION_PARAMETERS)),
             links=ChartLinks(
                 spec=f"/v1/charts/{chart.name}",
                 svg=f"/v1/charts/{chart.name}.svg",

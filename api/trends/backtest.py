@@ -41,7 +41,6 @@ def get_backtest(
     horizon_years: int = HORIZON_YEARS,
 ) -> BacktestResponse:
     """Fit on the models before each origin, score the next ``horizon_years`` years."""
-    query.estimation.require_default("backtest")
     f = query.filters
     series, excluded = load(session, query, f)
     last_year = int(series.dates[-1].astype("datetime64[Y]").astype(int)) + 1970 if series.n else 0

@@ -54,7 +54,6 @@ def get_breakpoint(
             f"candidates_from ({candidates_from}) must be before candidates_to "
             f"({candidates_to}); candidates_to is exclusive",
         )
-    query.estimation.require_default("breakpoint")
     f = query.filters
     series, excluded = load(session, query, f)
     candidates = None

@@ -108,7 +108,6 @@ def get_comparison(
     session: Session, provenance: Provenance, query: TrendQuery, split: dt.date
 ) -> CompareResponse:
     """Fits before ``split`` and from ``split`` on, and the ratio of their slopes."""
-    query.estimation.require_default("compare")
     sides = []
     for label, start, end in (
         (f"before {split}", None, split),

@@ -49,7 +49,7 @@ class Estimation:
 
     @property
     def default(self) -> bool:
-        """OLS with t intervals: what every endpoint supports."""
+        """OLS with t intervals: how every endpoint without estimation parameters fits."""
         return self.method is Method.ols and self.interval is IntervalMethod.t
 
     def check(self) -> None:
@@ -59,18 +59,6 @@ class Estimation:
                 "interval",
                 "interval=bootstrap is offered with method=ols only; Theil-Sen has its own "
                 "rank-based interval (interval=t)",
-            )
-
-    def require_default(self, what: str) -> None:
-        """A 400 naming the parameter when ``what`` supports only OLS with t intervals."""
-        if self.method is not Method.ols:
-            raise InvalidParameterError(
-                "method", f"{what} uses the OLS fit only (method=ols), got {self.method.value}"
-            )
-        if self.interval is not IntervalMethod.t:
-            raise InvalidParameterError(
-                "interval",
-                f"{what} uses t intervals only (interval=t), got {self.interval.value}",
             )
 
     def describe(self) -> dict[str, object]:

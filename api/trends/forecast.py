@@ -51,10 +51,7 @@ def _values(limits: Interval) -> Interval:
     )
 
 
-def _fit(
-    session: Session, query: TrendQuery, what: str
-) -> tuple[LogLinearFit, Series, TrendFit, list[str]]:
-    query.estimation.require_default(what)
+def _fit(session: Session, query: TrendQuery) -> tuple[LogLinearFit, Series, TrendFit, list[str]]:
     fit, series, result = fit_series(session, query)
     return fit, series, result, spanning_warnings(session, query, series)
 
@@ -73,7 +70,7 @@ def get_forecast(
         raise InvalidParameterError(name, f"give exactly one of date= and value= ({which})")
     if value is not None and not (value > 0 and math.isfinite(value)):
         raise InvalidParameterError("value", f"must be a positive number, got {value!r}")
-    fit, _, result, warnings = _fit(session, query, "forecast")
+    fit, _, result, warnings = _fit(session, query)
     level = level_text(query.ci)
     who = subject(query.metric, query.describe())
     unit = METRICS[query.metric].unit
@@ -159,7 +156,7 @@ def get_threshold(
     """Models above ``value`` so far, and the number projected by ``by``."""
     if not (value > 0 and math.isfinite(value)):
         raise InvalidParameterError("value", f"must be a positive number, got {value!r}")
-    fit, series, result, warnings = _fit(session, query, "threshold")
+    fit, series, result, warnings = _fit(session, query)
     last = series.date(series.n - 1)
     so_far = int(np.sum(series.values >= value))
     last_year = float(series.years[-1])

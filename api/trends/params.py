@@ -1,14 +1,16 @@
 """The query parameters of the trend endpoints beyond the shared filters (declared with
-their descriptions and examples; `trend_query` in routes.py lists the shared ones)."""
+their descriptions and examples; `trend_query` in routes.py lists the shared ones), and
+the estimation parameters of the endpoints that fit one line per window (``estimation``)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Annotated
 
-from fastapi import Query
+from fastapi import Depends, Query
 
 from api.listing.params import any_case
+from api.trends.estimation import DEFAULT_BOOT, DEFAULT_SEED, Estimation
 from api.trends.metrics import IntervalMethod, Method
 
 TopQuery = Annotated[
@@ -28,7 +30,7 @@ MethodQuery = Annotated[
     Annotated[Method, any_case(Method)],
     Query(
         description="ols: least squares (default); theil-sen: the robust median of "
-        "pairwise slopes (fits and per-era fits).",
+        "pairwise slopes.",
         examples=["ols"],
     ),
 ]
@@ -37,7 +39,7 @@ IntervalQuery = Annotated[
     Annotated[IntervalMethod, any_case(IntervalMethod)],
     Query(
         description="t: Student-t intervals (default); bootstrap: percentile intervals "
-        "from `boot` case resamples (fits and per-era fits, with method=ols).",
+        "from `boot` case resamples (with method=ols).",
         examples=["t"],
     ),
 ]
@@ -134,3 +136,20 @@ ThresholdValueQuery = Annotated[
     float,
     Query(description="The threshold, in the metric's unit (> 0).", examples=[1e26]),
 ]
+
+
+def estimation(
+    method: MethodQuery = Method.ols,
+    interval: IntervalQuery = IntervalMethod.t,
+    boot: BootQuery = DEFAULT_BOOT,
+    seed: SeedQuery = DEFAULT_SEED,
+) -> Estimation:
+    """How the fits of a request are estimated. Declared only by the endpoints whose answer
+    is such a fit (the fit, the per-era fits and the scatter charts that draw them): the
+    others compute intervals of their own, and refuse these parameters as unknown."""
+    chosen = Estimation(method=method, interval=interval, boot=boot, seed=seed)
+    chosen.check()
+    return chosen
+
+
+EstimationDep = Annotated[Estimation, Depends(estimation)]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Request
@@ -31,22 +32,18 @@ from api.resources.vocabularies.service import resolve_terms
 from api.tables import SelectionSlug
 from api.trends import backtest, breakpoint, compare, eras, explain, forecast, service
 from api.trends.citation import cite
-from api.trends.estimation import DEFAULT_BOOT, DEFAULT_SEED, Estimation
 from api.trends.forecast_schemas import BacktestResponse, ForecastResponse, ThresholdResponse
-from api.trends.metrics import Confidence, IntervalMethod, Method, Metric
+from api.trends.metrics import Confidence, Metric
 from api.trends.params import (
-    BootQuery,
     ByQuery,
     ClaimDateQuery,
+    EstimationDep,
     ForecastDateQuery,
     ForecastValueQuery,
     HorizonQuery,
-    IntervalQuery,
     JumpQuery,
     MaxBreaksQuery,
-    MethodQuery,
     OriginsFromQuery,
-    SeedQuery,
     ThresholdValueQuery,
     TopQuery,
 )
@@ -139,10 +136,6 @@ def trend_query(
         Query(gt=0, lt=1, description="Confidence level of every interval.", examples=[0.95]),
     ] = 0.95,
     top: TopQuery = None,
-    method: MethodQuery = Method.ols,
-    interval: IntervalQuery = IntervalMethod.t,
-    boot: BootQuery = DEFAULT_BOOT,
-    seed: SeedQuery = DEFAULT_SEED,
     selection: Annotated[
         Annotated[SelectionSlug, any_case(SelectionSlug)] | None,
         Query(
@@ -172,25 +165,34 @@ def trend_query(
         min_confidence=min_confidence,
         selection=selection.value if selection else None,
     )
-    estimation = Estimation(method=method, interval=interval, boot=boot, seed=seed)
     citation = cite(request, provenance, metric.value)
     return service.TrendQuery(
-        metric, filters, ci, min_confidence, estimation, top, version, citation
+        metric, filters, ci, min_confidence, top=top, version=version, citation=citation
     )
 
 
 TrendQueryDep = Annotated[service.TrendQuery, Depends(trend_query)]
 
 
+def fitted_trend_query(query: TrendQueryDep, estimation: EstimationDep) -> service.TrendQuery:
+    """A trend request whose answer is a fit: the shared filters and how it is estimated."""
+    return replace(query, estimation=estimation)
+
+
+FittedTrendQueryDep = Annotated[service.TrendQuery, Depends(fitted_trend_query)]
+
+
 @_get("/{metric}", "get_trend", "Fit the growth trend of a metric", TrendResponse)
-def get_trend(session: SessionDep, provenance: ProvenanceDep, query: TrendQueryDep) -> JSONBody:
+def get_trend(
+    session: SessionDep, provenance: ProvenanceDep, query: FittedTrendQueryDep
+) -> JSONBody:
     """OLS of log10(value) on decimal year: growth per year, doubling time, intervals."""
     return _json(explain.get_trend(session, provenance, query))
 
 
 @_get("/{metric}/eras", "get_trend_by_era", "Fit the trend within each era", ErasResponse)
 def get_trend_by_era(
-    session: SessionDep, provenance: ProvenanceDep, query: TrendQueryDep
+    session: SessionDep, provenance: ProvenanceDep, query: FittedTrendQueryDep
 ) -> JSONBody:
     """One fit per era; an era with too few models has a null fit and a reason."""
     return _json(eras.get_era_trends(session, provenance, query))

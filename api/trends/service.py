@@ -61,6 +61,12 @@ YEARLY_METHOD: Final = (
 )
 
 
+#: The trend endpoints whose answer is a fit, and so take ``method``, ``interval``, ``boot``
+#: and ``seed`` (``api.trends.params.estimation``).
+ESTIMATED_ENDPOINTS: Final = frozenset({"", "/eras"})
+ESTIMATION_PARAMETERS: Final = ("method", "interval", "boot", "seed")
+
+
 @dataclass(frozen=True)
 class TrendQuery:
     """What a trend request selects: a metric, the models, a confidence level, the estimator
@@ -113,7 +119,10 @@ class TrendQuery:
         return out
 
     def href(self, endpoint: str, **changes: Any) -> str:
-        """The URL of ``endpoint`` (``""``, ``"/eras"``, ...) for the same models."""
+        """The URL of ``endpoint`` (``""``, ``"/eras"``, ...) for the same models; the
+        estimation parameters go only to the endpoints that take them."""
+        if endpoint not in ESTIMATED_ENDPOINTS:
+            changes = {**dict.fromkeys(ESTIMATION_PARAMETERS), **changes}
         query = urlencode(self.params(**changes))
         return f"/v1/trends/{self.metric.value}{endpoint}" + (f"?{query}" if query else "")
 
@@ -227,7 +236,6 @@ def between(series: Series, start: dt.date | None, end: dt.date | None) -> Serie
 
 def get_records(session: Session, provenance: Provenance, query: TrendQuery) -> RecordsResponse:
     """Models that beat every earlier value of the metric, in date order."""
-    query.estimation.require_default("records")
     f = query.filters
     series = series_of(session, query, f, labels=True)
     excluded = count_excluded(session, query.metric, f)
@@ -257,7 +265,6 @@ def get_records(session: Session, provenance: Provenance, query: TrendQuery) -> 
 
 def get_yearly(session: Session, provenance: Provenance, query: TrendQuery) -> YearlyResponse:
     """Count, min, median, p90, max and geometric mean per publication year."""
-    query.estimation.require_default("yearly")
     f = query.filters
     series, excluded = load(session, query, f)
     years = series.dates.astype("datetime64[Y]").astype(np.int64) + 1970

@@ -129,8 +129,13 @@ def test_a_reseed_is_not_answered_with_the_old_download(empty_url: str, tmp_path
 
 
 def test_every_download_path_is_cached_and_the_redirect_reaches_the_same_entry(
-    client: TestClient,
+    seeded_url: str,
 ) -> None:
+    with make_client(seeded_url) as client:  # its own, empty response cache
+        _every_download_path_is_cached(client)
+
+
+def _every_download_path_is_cached(client: TestClient) -> None:
     for url in (
         "/v1/milestones.csv?category=architecture",
         "/v1/timeline.ndjson?models=all",

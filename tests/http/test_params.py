@@ -15,6 +15,8 @@ from urllib.parse import urlencode
 import pytest
 from fastapi.testclient import TestClient
 
+from api.charts.catalogue import CHARTS
+from api.charts.params import ESTIMATION_PARAMETERS, TREND_PARAMETERS
 from api.http.examples import example_url
 from tests.http.hostile import OPERATIONS, resolve
 
@@ -128,7 +130,18 @@ by_enum_param = pytest.mark.parametrize(
 )
 
 
+def _chart_taking(name: str) -> str:
+    """A chart of the catalogue that takes ``name`` (the charts' parameters differ)."""
+    return next(
+        chart.name
+        for chart in CHARTS.values()
+        if name in chart.takes(TREND_PARAMETERS, ESTIMATION_PARAMETERS)
+    )
+
+
 def _with(path: str, operation: dict[str, Any], name: str, value: str) -> str:
+    if "{chart}" in path:
+        path = path.replace("{chart}", _chart_taking(name))
     url = example_url(path, operation)
     declared = {p["name"] for p in operation.get("parameters", [])}
     cheap = [("limit", "1")] if "limit" in declared else []
@@ -142,6 +155,13 @@ def _names_param(response: Any, name: str) -> bool:
     if response.status_code < 400:
         return False
     return any(e["loc"][-1] == name for e in response.json().get("errors", []))
+
+
+def _transposed(value: str) -> str:
+    """``value`` with its first two adjacent distinct letters after the first swapped (a
+    typo: ``bootstrap`` is ``bootsrtap``, not itself)."""
+    i = next(i for i in range(1, len(value) - 1) if value[i] != value[i + 1])
+    return value[:i] + value[i + 1] + value[i] + value[i + 2 :]
 
 
 def _scrambled(value: str) -> str:
@@ -182,7 +202,8 @@ def test_a_value_outside_a_closed_set_is_a_400_with_the_closest(
     client: TestClient, path: str, operation: dict[str, Any], name: str, values: list[str]
 ) -> None:
     value = max(values, key=len)
-    typo = value[0] + value[2] + value[1] + value[3:] if len(value) >= 4 else value + "zz"
+    typo = _transposed(value) if len(value) >= 4 else value + "zz"
+    assert typo.lower() != value.lower()
     body = _refused(client, _with(path, operation, name, typo), {}, 400, name)
     error = body["errors"][0]  # type: ignore[index]
     assert error["loc"] == ["query", name]

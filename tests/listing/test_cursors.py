@@ -18,16 +18,16 @@ def encode(payload: Any) -> str:
     return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
 
-def issued(client: TestClient, sort: str) -> Payload:
+def issued(client: TestClient, sort: str, path: str = "/v1/models") -> Payload:
     """The payload of a cursor the API issued for ``sort``."""
-    body = client.get("/v1/models", params={"sort": sort, "limit": 2}).json()
+    body = client.get(path, params={"sort": sort, "limit": 2}).json()
     cursor = body["next_cursor"]
     payload: Payload = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
     return payload
 
 
-def assert_bad_cursor(client: TestClient, sort: str, cursor: str) -> None:
-    response = client.get("/v1/models", params={"sort": sort, "limit": 2, "cursor": cursor})
+def assert_bad_cursor(client: TestClient, sort: str, cursor: str, path: str = "/v1/models") -> None:
+    response = client.get(path, params={"sort": sort, "limit": 2, "cursor": cursor})
     assert response.status_code == 400, response.text
     assert response.headers["content-type"].startswith("application/problem+json")
 
@@ -67,8 +67,8 @@ DATE_FORGERIES: dict[str, Callable[[Payload], Any]] = {
     "a float where a date belongs": lambda p: {**p, "k": [1.5, p["k"][-1]]},
     "an int where a date belongs": lambda p: {**p, "k": [2**70, p["k"][-1]]},
     "not a date": lambda p: {**p, "k": ["2020-13-45", p["k"][-1]]},
-    "null for a date that is never null": lambda p: {**p, "k": [None, p["k"][-1]]},
 }
+NULL_DATE: Callable[[Payload], Any] = lambda p: {**p, "k": [None, p["k"][-1]]}  # noqa: E731
 NUMBER_FORGERIES: dict[str, Callable[[Payload], Any]] = {
     "a string where a number belongs": lambda p: {**p, "k": ["many", p["k"][-1]]},
     "an int beyond 2**63 where a number belongs": lambda p: {**p, "k": [2**64, p["k"][-1]]},
@@ -91,6 +91,33 @@ def test_forged_date_key_is_a_400(
 ) -> None:
     sort = "publication_date"
     assert_bad_cursor(sample_client, sort, encode(forge(issued(sample_client, sort))))
+
+
+@pytest.mark.parametrize("forge", list(DATE_FORGERIES.values()), ids=list(DATE_FORGERIES))
+def test_forged_date_key_of_a_milestone_is_a_400(
+    sample_client: TestClient, forge: Callable[[Payload], Any]
+) -> None:
+    path = "/v1/milestones"
+    assert_bad_cursor(
+        sample_client, "date", encode(forge(issued(sample_client, "date", path))), path
+    )
+
+
+def test_null_for_a_date_that_is_never_null_is_a_400(sample_client: TestClient) -> None:
+    """A milestone always has a date: no cursor the API issues holds a null one."""
+    path = "/v1/milestones"
+    cursor = encode(NULL_DATE(issued(sample_client, "date", path)))
+    assert_bad_cursor(sample_client, "date", cursor, path)
+
+
+def test_null_for_a_models_date_is_the_undated_models(sample_client: TestClient) -> None:
+    """A model may be undated (its date is null, sorted after every date ascending), so a
+    null date is a position the API issues: after it come only undated models."""
+    sort = "publication_date"
+    cursor = encode(NULL_DATE(issued(sample_client, sort)))
+    response = sample_client.get("/v1/models", params={"sort": sort, "limit": 2, "cursor": cursor})
+    assert response.status_code == 200, response.text
+    assert all(item["publication_date"] is None for item in response.json()["items"])
 
 
 @pytest.mark.parametrize("forge", list(NUMBER_FORGERIES.values()), ids=list(NUMBER_FORGERIES))
