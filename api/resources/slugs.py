@@ -5,10 +5,11 @@ another case, or a model's alias (api/tables/ml_model.py ``ModelAlias``), is a 3
 redirect to the canonical URL, query string kept. An unknown slug is a 404 whose
 detail suggests the closest slugs and aliases:
 
-1. those whose *key* (its letters and digits, api/tables/search.py) is the key asked for;
+1. those whose *key* (its letters and digits, ``api.listing.suggest.key``) is the key
+   asked for;
 2. those whose key starts with it, then those that contain it (shorter first);
-3. those within a small edit distance of it (a third of its length, at least 2;
-   nearer first);
+3. those within a small edit distance of it (``api.listing.suggest.edit_distance``, a
+   third of its length, at least 2; nearer first);
 
 ties by slug, at most ``MAX_SUGGESTIONS``.
 """
@@ -26,7 +27,7 @@ from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Mapped, Session
 
 from api.errors import FieldError, NotFoundError
-from api.tables.search import key
+from api.listing.suggest import edit_distance, key
 
 MAX_SUGGESTIONS = 5
 
@@ -49,23 +50,6 @@ class Found:
     redirect: bool
 
 
-def edit_distance(a: str, b: str, limit: int) -> int | None:
-    """Levenshtein distance of ``a`` and ``b`` if at most ``limit``, else None."""
-    if abs(len(a) - len(b)) > limit:
-        return None
-    previous = list(range(len(b) + 1))
-    for i, char_a in enumerate(a, start=1):
-        current = [i]
-        for j, char_b in enumerate(b, start=1):
-            current.append(
-                min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (char_a != char_b))
-            )
-        if min(current) > limit:
-            return None
-        previous = current
-    return previous[-1] if previous[-1] <= limit else None
-
-
 def suggest(asked: str, candidates: Iterable[str], limit: int = MAX_SUGGESTIONS) -> list[str]:
     """The candidates closest to ``asked``, by the rule of this module's docstring."""
     wanted = key(asked)
@@ -81,7 +65,7 @@ def suggest(asked: str, candidates: Iterable[str], limit: int = MAX_SUGGESTIONS)
             ranked.append((1, len(candidate_key), candidate))
         elif wanted in candidate_key:
             ranked.append((2, len(candidate_key), candidate))
-        elif (distance := edit_distance(wanted, candidate_key, most)) is not None:
+        elif (distance := edit_distance(wanted, candidate_key, most)) <= most:
             ranked.append((3, distance, candidate))
     return [candidate for *_, candidate in sorted(ranked)[:limit]]
 
