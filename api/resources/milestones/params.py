@@ -5,11 +5,13 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import Query
+from sqlmodel import Session
 
 from api.db.engine import SessionDep
 from api.http.deps import EndQuery, ProvenanceDep, StartQuery, fields_query, vocabulary_note
-from api.listing.params import any_case
+from api.listing.params import any_case, unknown_value
 from api.resources.milestones.service import MilestoneFilters
+from api.resources.models.service import canonical_slug, slugs_and_aliases
 from api.resources.vocabularies.service import resolve
 from api.tables import MILESTONE_CATEGORIES, MilestoneCategory
 
@@ -69,7 +71,11 @@ def milestone_filters(
     ] = (),
     model: Annotated[
         tuple[str, ...],
-        Query(description="Slug of a related model; repeat for any of.", examples=[["alexnet"]]),
+        Query(
+            description="Slug of a related model, in any case, or one of its aliases "
+            "(`gpt-2`); repeat for any of. An unknown one is a 400 with the closest slugs.",
+            examples=[["alexnet"]],
+        ),
     ] = (),
 ) -> MilestoneFilters:
     """The filters of the list and its downloads."""
@@ -83,5 +89,17 @@ def milestone_filters(
         organization=resolve(
             session, provenance, "milestone-organizations", "organization", tuple(organization)
         ),
-        model=tuple(model),
+        model=model_slugs(session, tuple(model)),
     )
+
+
+def model_slugs(session: Session, asked: tuple[str, ...]) -> tuple[str, ...]:
+    """The canonical slugs of the models ``asked`` for (slugs in any case, or aliases); a
+    400 naming ``model`` with the closest slugs and aliases for one that names none."""
+    found = []
+    for value in asked:
+        slug = canonical_slug(session, value) if value.strip() else None
+        if slug is None:
+            raise unknown_value("model", value, list(slugs_and_aliases(session)))
+        found.append(slug)
+    return tuple(dict.fromkeys(found))

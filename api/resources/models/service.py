@@ -240,12 +240,9 @@ def load_aliases(session: Session, ids: Sequence[int]) -> dict[int, list[str]]:
     return out
 
 
-def find_model(session: Session, slug: str) -> Found:
-    """Where the model asked for as ``slug`` is: its slug, in another case, or an alias.
-
-    404, suggesting the closest slugs and aliases, when none matches
-    (api/resources/slugs.py).
-    """
+def canonical_slug(session: Session, slug: str) -> str | None:
+    """The slug of the model asked for as ``slug`` (its slug in any case, or an alias);
+    None when no model is."""
     slug_column = col(MLModel.slug)
     found: str | None = session.execute(
         select(slug_column).where(slug_column.in_({slug, slug.lower()})).order_by(slug_column)
@@ -256,8 +253,12 @@ def find_model(session: Session, slug: str) -> Found:
             .join(ModelAlias, col(ModelAlias.ml_model_id) == col(MLModel.id))
             .where(col(ModelAlias.alias) == slug.lower())
         ).scalar()
-    if found is not None:
-        return Found(found, redirect=found != slug)
+    return found
+
+
+def slugs_and_aliases(session: Session) -> dict[str, str]:
+    """Every slug and alias, each with the slug it names."""
+    slug_column = col(MLModel.slug)
     candidates = {name: name for name in session.execute(select(slug_column)).scalars()}
     for alias, canonical in session.execute(
         select(col(ModelAlias.alias), slug_column).join(
@@ -265,7 +266,19 @@ def find_model(session: Session, slug: str) -> Found:
         )
     ):
         candidates[alias] = canonical
-    raise not_found("model", slug, candidates)
+    return candidates
+
+
+def find_model(session: Session, slug: str) -> Found:
+    """Where the model asked for as ``slug`` is: its slug, in another case, or an alias.
+
+    404, suggesting the closest slugs and aliases, when none matches
+    (api/resources/slugs.py).
+    """
+    found = canonical_slug(session, slug)
+    if found is not None:
+        return Found(found, redirect=found != slug)
+    raise not_found("model", slug, slugs_and_aliases(session))
 
 
 def model_id_by_slug(session: Session, slug: str) -> int:

@@ -124,6 +124,32 @@ def test_filters(client: TestClient, query: str, expected: list[str]) -> None:
     assert [item["slug"] for item in response.json()["items"]] == expected
 
 
+@pytest.mark.parametrize("asked", ["gpt-2-1-5b", "GPT-2-1-5B", "gpt-2"])
+def test_a_model_is_named_by_its_slug_in_any_case_or_an_alias(
+    client: TestClient, asked: str
+) -> None:
+    response = client.get(f"/v1/milestones?model={asked}&fields=slug,models")
+    assert response.status_code == 200, response.text
+    items = response.json()["items"]
+    assert items and all("gpt-2-1-5b" in item["models"] for item in items)
+
+
+@pytest.mark.parametrize(("asked", "closest"), [("alexnte", "alexnet"), ("", None)])
+def test_an_unknown_model_is_a_400_with_the_closest(
+    client: TestClient, asked: str, closest: str | None
+) -> None:
+    """Not a 200 with no milestones: the slug was mistyped."""
+    response = client.get(f"/v1/milestones?model={asked}")
+    assert response.status_code == 400, response.text
+    assert response.headers["content-type"].startswith("application/problem+json")
+    error = response.json()["errors"][0]
+    assert error["loc"] == ["query", "model"]
+    if closest is None:
+        assert error["type"] == "empty_value"
+    else:
+        assert error["type"] == "unknown_value" and closest in error["suggestions"]
+
+
 def test_cursor_walk_matches_offset(client: TestClient) -> None:
     seen: list[str] = []
     url: str | None = "/v1/milestones?limit=7&sort=-date&fields=slug"
