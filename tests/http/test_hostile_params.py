@@ -74,6 +74,13 @@ def check_answer(target: str, response: httpx.Response, operation: Mapping[str, 
         assert target.split("?")[0].endswith(("/", "%2F", "%2f")), where
         assert response.headers["location"], where
         return
+    if status == 308:  # format=csv|ndjson: the declared redirect to the download path
+        assert "308" in operation["responses"], where
+        location = httpx.URL(response.headers["location"])
+        fmt = location.path.rsplit(".", 1)[-1]
+        assert location.path == f"{target.split('?')[0]}.{fmt}", where
+        assert fmt in ("csv", "ndjson") and "format" not in location.params, where
+        return
     assert status in (200, 304), where
     if status == 304:
         return
