@@ -24,7 +24,7 @@ from api.trends.stats.dates import date_of_decimal_year, decimal_year
 from api.trends.stats.fit import LogLinearFit
 from api.trends.stats.forecast import forecast_at, year_reaching
 from api.trends.stats.numeric import Interval, pow10
-from api.trends.stats.threshold import DRAWS, project_threshold
+from api.trends.stats.threshold import DRAWS, MAX_HORIZON_YEARS, project_threshold
 
 EXTRAPOLATION: Final = (
     "This extrapolates a log-linear fit (OLS of log10(value) on decimal year, the `fit` "
@@ -165,6 +165,12 @@ def get_threshold(
     if by_year <= last_year:
         raise InvalidParameterError(
             "by", f"must be after the latest publication date of the selected models ({last})"
+        )
+    if by_year - last_year > MAX_HORIZON_YEARS:
+        raise InvalidParameterError(
+            "by",
+            f"must be at most {MAX_HORIZON_YEARS} years after the latest publication date of "
+            f"the selected models ({last}), got {by}",
         )
     p = project_threshold(
         fit,

@@ -12,6 +12,7 @@ from fastapi import Depends, Query
 from api.listing.params import any_case
 from api.trends.estimation import DEFAULT_BOOT, DEFAULT_SEED, Estimation
 from api.trends.metrics import IntervalMethod, Method
+from api.trends.stats.threshold import MAX_HORIZON_YEARS
 
 TopQuery = Annotated[
     int | None,
@@ -105,7 +106,8 @@ ForecastDateQuery = Annotated[
 ByQuery = Annotated[
     dt.date,
     Query(
-        description="Project the count up to this date (after the latest model).",
+        description="Project the count up to this date (after the latest model, at most "
+        f"{MAX_HORIZON_YEARS} years after it).",
         examples=["2028-12-31"],
     ),
 ]

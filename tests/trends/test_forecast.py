@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 
 from api.trends.forecast_schemas import ForecastResponse, ThresholdResponse
 from api.trends.stats.dates import decimal_year
+from api.trends.stats.threshold import MAX_HORIZON_YEARS
 from tests.trends.support import ok, points, problem
 
 BASE = "/v1/trends/parameters/forecast?start=2010-01-01"
@@ -90,3 +91,16 @@ def test_threshold_counts_so_far_and_projects(client: TestClient) -> None:
     assert later["projected"] > body["projected"]
     problem(client, url.replace("by=2028-12-31", f"by={dates[0]}"), 400, "by")
     problem(client, url.replace("value=1e25", "value=0"), 400, "value")
+
+
+def test_a_threshold_beyond_the_horizon_is_a_400(client: TestClient) -> None:
+    """by=9999-12-31 took half a minute and gigabytes of simulated futures; the horizon is
+    bounded and says so."""
+    url = "/v1/trends/parameters/threshold?value=1e26"
+    response = client.get(f"{url}&by=9999-12-31")
+    assert response.status_code == 400, response.text
+    error = response.json()["errors"][0]
+    assert error["loc"] == ["query", "by"] and f"{MAX_HORIZON_YEARS} years" in error["msg"]
+    latest = client.get(f"{url}&by=2030-01-01").json()["counted_until"]
+    furthest = dt.date.fromisoformat(latest).year + MAX_HORIZON_YEARS - 1
+    assert client.get(f"{url}&by={furthest}-01-01").status_code == 200

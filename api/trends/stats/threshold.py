@@ -17,6 +17,10 @@ from api.trends.stats.numeric import FloatArray, Interval
 DRAWS: Final = 4000
 #: Time steps per year of the future (monthly).
 STEPS_PER_YEAR: Final = 12
+#: The furthest projection, in years after the last publication date: the simulation holds
+#: DRAWS x STEPS_PER_YEAR x years values (50 years: 2.4 million), and a log-linear
+#: extrapolation further out says nothing anyway.
+MAX_HORIZON_YEARS: Final = 50
 
 
 @dataclass(frozen=True)
