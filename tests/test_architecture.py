@@ -12,6 +12,8 @@ files themselves (nothing is imported).
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import grimp
@@ -112,3 +114,15 @@ def test_no_module_is_longer_than_the_cap(package: str) -> None:
         if (lines := len(path.read_text(encoding="utf-8").splitlines())) > MAX_LINES
     }
     assert not long, long
+
+
+def test_a_worker_does_not_import_scipy_stats() -> None:
+    """``scipy.stats`` adds about 50 MB to every worker; the fits take their quantiles from
+    ``scipy.special``, and only method=theil-sen imports ``scipy.stats``, when asked."""
+    probe = (
+        "import sys, api.app; print(sorted(m for m in sys.modules if m.startswith('scipy.stats')))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    ).stdout
+    assert out.strip() == "[]"

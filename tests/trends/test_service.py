@@ -13,6 +13,7 @@ from sqlalchemy import create_engine, text
 from sqlmodel import Session
 
 from api.db.migrate import upgrade
+from api.trends import series as series_module
 from api.trends.compare import answer, ten_times_faster
 from api.trends.eras import BUILTIN_ERAS, SOURCE_BUILTIN, SOURCE_TABLE, era_windows
 from api.trends.metrics import Confidence, Metric
@@ -180,6 +181,29 @@ def test_queries_on_the_sample(sample_url: str) -> None:
     assert math.isclose(float(series.values[-1]), 102e9)
     assert language_series.n == 4  # Transformer, GPT-2, GPT-3, Solar Open
     assert domains == ["Image generation", "Language", "Other", "Vision"]
+
+
+def test_a_series_read_in_batches_is_the_series_read_at_once(
+    sample_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Rows come from the driver a batch at a time; the batches' edges change nothing."""
+    engine = create_engine(sample_url)
+    everything = trend_filters()
+    try:
+        with Session(engine) as session:
+            whole = fetch_series(session, Metric.parameters, everything, labels=True)
+            monkeypatch.setattr(series_module, "FETCH_BATCH", 3)
+            batched = fetch_series(session, Metric.parameters, everything, labels=True)
+            unlabelled = fetch_series(session, Metric.parameters, everything)
+    finally:
+        engine.dispose()
+    assert whole.n == batched.n == unlabelled.n == 10
+    for read in (batched, unlabelled):
+        assert np.array_equal(read.dates, whole.dates)
+        assert np.array_equal(read.years, whole.years)
+        assert np.array_equal(read.values, whole.values)
+    assert batched.slugs == whole.slugs and batched.names == whole.names
+    assert whole.dates.dtype == np.dtype("datetime64[D]") and whole.values.flags.c_contiguous
 
 
 # --------------------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
-from scipy import stats
+from scipy import special
 
 from api.trends.stats.compare import welch_dof
 from api.trends.stats.fit import LogLinearFit, fit_arrays
@@ -225,4 +225,5 @@ def _chow(sse_single: float, sse_split: float, n: int) -> tuple[float | None, fl
     if sse_split <= 0.0:
         return None, (0.0 if gain > 0.0 else 1.0)
     f_stat = (gain / 2.0) / (sse_split / dof_den)
-    return f_stat, float(stats.f.sf(f_stat, 2, dof_den))
+    # scipy.stats.f.sf(f_stat, 2, dof_den), from scipy.special (see numeric.t_quantile).
+    return f_stat, float(special.fdtrc(2, dof_den, f_stat))

@@ -7,7 +7,6 @@ import math
 from dataclasses import replace
 
 import numpy as np
-from scipy import stats
 
 from api.trends.stats.fit import (
     DOUBLING_CONSTANT_MONTHS,
@@ -36,6 +35,8 @@ def theil_sen_fit(fit: LogLinearFit, x: FloatArray, y: FloatArray) -> LogLinearF
     interval divided by the t quantile (what a t interval of that width implies); the line has
     no interval (:meth:`LogLinearFit.predict_ci` gives ``None`` limits).
     """
+    from scipy import stats  # only method=theil-sen needs scipy.stats (about 50 MB)
+
     result = stats.theilslopes(y, x, alpha=fit.ci_level)
     slope = float(result.slope)
     intercept = float(result.intercept)

@@ -170,7 +170,7 @@ def test_trend_series_reads_only_an_index_range(engine: Engine) -> None:
     with Session(engine) as session, Captured(engine) as captured:
         series = fetch_series(session, "parameters", filters)
     assert len(series.values) > 100
-    statement = captured.one(starts="SELECT ml_model.publication_date")
+    statement = captured.one(starts="SELECT CAST(julianday(ml_model.publication_date)")
     steps = plan(engine, statement)
     # Index only: the date range of the covering index, never the wide table rows.
     expected = (

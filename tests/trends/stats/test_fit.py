@@ -13,7 +13,7 @@ from scipy import stats
 
 from api.trends.stats.dates import decimal_year
 from api.trends.stats.fit import DOUBLING_CONSTANT_MONTHS, fit_loglinear
-from api.trends.stats.numeric import DegenerateFitError, Interval
+from api.trends.stats.numeric import DegenerateFitError, Interval, t_quantile
 from tests.trends.stats.support import HYPOTHESIS, assert_all_finite, noisy_line
 
 # --------------------------------------------------------------------------------------------
@@ -234,3 +234,9 @@ def test_invalid_ci_level(ci: float) -> None:
 def test_length_mismatch() -> None:
     with pytest.raises(ValueError, match="length"):
         fit_loglinear([2000.0, 2001.0, 2002.0], [1.0, 2.0])
+
+
+@pytest.mark.parametrize("ci", [0.5, 0.9, 0.95, 0.99])
+@pytest.mark.parametrize("dof", [1, 2, 3.5, 10, 1e6, float("inf")])
+def test_the_t_quantile_is_scipy_stats_t_ppf(ci: float, dof: float) -> None:
+    assert t_quantile(ci, dof) == pytest.approx(stats.t.ppf(0.5 * (1 + ci), dof), rel=1e-12)
