@@ -40,6 +40,7 @@ Data: Epoch AI, 'Data on Notable AI Models', https://epoch.ai/data/notable-ai-mo
 CC BY 4.0.
 """
 
+
 def prepare_routes(app: FastAPI) -> None:
     """Do before serving what the first requests would otherwise pay for.
 

@@ -86,7 +86,14 @@ def not_found(noun: str, slug: str, candidates: Mapping[str, str]) -> NotFoundEr
     message = f"did you mean {', '.join(shown)}?" if shown else "no similar slug"
     return NotFoundError(
         f"No {noun} with slug {slug!r}.{hint}",
-        errors=[FieldError(loc=["path", "slug"], msg=message, type="unknown_slug")],
+        errors=[
+            FieldError(
+                loc=["path", "slug"],
+                msg=message,
+                type="unknown_slug",
+                suggestions=closest or None,  # each a slug or an alias: both are answered
+            )
+        ],
     )
 
 

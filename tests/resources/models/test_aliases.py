@@ -51,9 +51,16 @@ def test_unknown_slug_suggests_the_closest(client: TestClient, path: str, sugges
     detail = response.json()["detail"]
     assert "Did you mean: " in detail
     assert detail.split("Did you mean: ")[1].split(", ")[0].rstrip("?") == suggested
-    assert response.json()["errors"][0]["type"] == "unknown_slug"
+    error = response.json()["errors"][0]
+    assert error["type"] == "unknown_slug"
+    # The same suggestions as a field, for a client to offer: each one answers.
+    assert error["suggestions"][0] == suggested.split(" ")[0]
+    parent = path.rsplit("/", 1)[0]
+    for slug in error["suggestions"]:
+        assert client.get(f"{parent}/{slug}").status_code == 200, slug
 
 
 def test_unknown_slug_without_neighbours(client: TestClient) -> None:
     body = client.get("/v1/models/zzzzzzzzzzzz").json()
+    assert body["errors"][0].get("suggestions") is None
     assert body["detail"] == "No model with slug 'zzzzzzzzzzzz'."
