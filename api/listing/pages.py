@@ -26,7 +26,7 @@ from pydantic import (
     field_validator,
 )
 from pydantic import ValidationError as PydanticValidationError
-from sqlalchemy import ColumnElement, and_, case, false, or_
+from sqlalchemy import ColumnElement, and_, false, or_
 
 from api.errors import InvalidParameterError
 from api.listing.params import field_name, unknown_field
@@ -101,8 +101,16 @@ def row_key(keys: Sequence[SortKey], row: Mapping[str, Any], tiebreak_value: Any
 
 def after(
     keys: Sequence[SortKey], tiebreaker: ColumnElement[Any], values: Sequence[Any]
-) -> ColumnElement[bool]:
-    """Rows strictly after the row with sort ``values`` in the order of ``order_by``."""
+) -> tuple[ColumnElement[bool], ...]:
+    """Rows strictly after the row with sort ``values`` in the order of ``order_by``, as
+    conditions whose rows follow one another in that order: read the first, then the next
+    while the page is not full.
+
+    Each is one range of the first key's index, so that the database seeks the index to
+    the cursor instead of reading it from the start: a page at depth 500,000 then costs
+    what the first page costs. There are two when the first key is nullable and the cursor
+    is before its null group: the rest of the non-null range, then every null.
+    """
     # Expand each nullable key into (is-null flag, value) so that the comparison
     # never meets NULL; a term that cannot hold (after NULL in a null group) is dropped.
     if len(values) != len(keys) + 1:
@@ -137,14 +145,17 @@ def after(
         terms.append(and_(*equal_so_far, strictly))
         equal_so_far.append(column == value)
     if not terms:
-        return false()
-    bound = _seek_bound(keys[0], first_value)
-    if bound is not None:
-        return and_(bound, or_(*terms))
-    # Before a nullable key's null group: opaque to SQLite's OR optimization, which
-    # would otherwise gather every row after the cursor through three index ranges and
-    # sort them all (seconds at a million rows) instead of reading the index in order.
-    return case((or_(*terms), 1), else_=0) == 1
+        return (false(),)
+    first = keys[0]
+    column = first.sortable.column
+    if first_value is None:  # inside the trailing null group
+        return (and_(column.is_(None), or_(*terms)),)
+    bound = _seek_bound(first, first_value)
+    if not first.sortable.nullable:
+        return (and_(bound, or_(*terms)),)
+    # terms[0] is the whole null group (the first key's flag); the others hold only
+    # non-null first keys. Apart, each is one index range, read in order.
+    return (and_(column.is_not(None), bound, or_(*terms[1:])), column.is_(None))
 
 
 def _cursor_value(column: Any, value: Any, *, nullable: bool = False, is_date: bool = False) -> Any:
@@ -179,21 +190,9 @@ def _cursor_value(column: Any, value: Any, *, nullable: bool = False, is_date: b
     return value
 
 
-def _seek_bound(key: SortKey, value: Any) -> ColumnElement[bool] | None:
-    """The range on the first key that the OR above implies, stated on its own so
-    that the database seeks the key's index to the cursor instead of reading it from
-    the start: a page at depth 500,000 then costs what the first page costs.
-
-    None for a nullable key before its null group: the rows after the cursor are a
-    range plus every null, which no single index range describes, so the index is read
-    in order from its start (cost grows with the depth, without sorting).
-    """
+def _seek_bound(key: SortKey, value: Any) -> ColumnElement[bool]:
+    """The range on the first key (not null) that the rows after the cursor lie in."""
     column = key.sortable.column
-    if value is None:  # inside the trailing null group
-        is_null: ColumnElement[bool] = column.is_(None)
-        return is_null
-    if key.sortable.nullable:
-        return None
     bound: ColumnElement[bool] = column <= value if key.descending else column >= value
     return bound
 

@@ -169,7 +169,7 @@ def fetch_page(
     """One page of ``query``, by offset or by cursor, with the total and the next cursor."""
     sort_text = canonical_sort(query.sort)
     position = page.offset
-    where = list(query.where)
+    ranges: tuple[ColumnElement[bool] | None, ...] = (None,)
     if page.cursor is not None:
         payload = decode_cursor(
             page.cursor,
@@ -178,19 +178,23 @@ def fetch_page(
             filters=query.filters_key,
         )
         position = payload.p
-        where.append(after(query.sort, query.tiebreaker, payload.k))
+        ranges = after(query.sort, query.tiebreaker, payload.k)
     total = count(session, query, provenance.data_version)
-    statement = (
-        select(*query.columns)
-        .select_from(query.source)
-        .where(*where)
-        .order_by(*order_by(query.sort, query.tiebreaker))
-        .limit(page.limit)
-    )
-    if page.cursor is None and page.offset:
-        statement = statement.offset(page.offset)
-    # Core execution on the session's connection: plain rows, no ORM result processing.
-    rows = [dict(row._mapping) for row in session.connection().execute(statement)]
+    rows: list[dict[str, Any]] = []
+    for rest in ranges:  # in order: each one's rows come after the previous one's
+        statement = (
+            select(*query.columns)
+            .select_from(query.source)
+            .where(*query.where, *([] if rest is None else [rest]))
+            .order_by(*order_by(query.sort, query.tiebreaker))
+            .limit(page.limit - len(rows))
+        )
+        if page.cursor is None and page.offset:
+            statement = statement.offset(page.offset)
+        # Core execution on the session's connection: plain rows, no ORM result processing.
+        rows += [dict(row._mapping) for row in session.connection().execute(statement)]
+        if len(rows) == page.limit:
+            break
     next_cursor = None
     if rows and position + len(rows) < total:
         next_cursor = encode_cursor(
