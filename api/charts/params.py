@@ -28,6 +28,7 @@ from api.charts.catalogue import (
 )
 from api.errors import InvalidParameterError
 from api.listing.params import any_case
+from api.trends.estimation import ESTIMATION_PARAMETERS
 from api.trends.metrics import Metric
 from api.trends.params import estimation
 from api.trends.routes import trend_query
@@ -42,7 +43,6 @@ TREND_PARAMETERS: Final = tuple(
     name for name in _TREND_SIGNATURE.parameters if name not in _INJECTED
 )
 _ESTIMATION_SIGNATURE = inspect.signature(estimation, eval_str=True)
-ESTIMATION_PARAMETERS: Final = tuple(_ESTIMATION_SIGNATURE.parameters)
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from sqlmodel import Session
 from api.charts.catalogue import CHARTS, ChartKind
 from api.charts.data import scatter_data
 from api.charts.figures import compare_spec, timeline_spec, yearly_spec
-from api.charts.params import ESTIMATION_PARAMETERS, TREND_PARAMETERS, ChartRequest, ChartRequestDep
+from api.charts.params import TREND_PARAMETERS, ChartRequest, ChartRequestDep
 from api.charts.render import Renderer
 from api.charts.specs import scatter_spec
 from api.db.engine import SessionDep
@@ -22,6 +22,7 @@ from api.errors import problem_responses
 from api.http.deps import ProvenanceDep
 from api.http.responses import DATA_VERSION_HEADER, JSONBody
 from api.provenance import Provenance
+from api.trends.estimation import ESTIMATION_PARAMETERS
 
 router = APIRouter(prefix="/v1/charts", tags=["charts"])
 

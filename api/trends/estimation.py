@@ -3,7 +3,7 @@ t or bootstrap intervals, and the words that say so."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Final
 
 import numpy as np
@@ -52,8 +52,8 @@ class Estimation:
         """OLS with t intervals: how every endpoint without estimation parameters fits."""
         return self.method is Method.ols and self.interval is IntervalMethod.t
 
-    def check(self) -> None:
-        """A 400 for a combination that is not offered."""
+    def __post_init__(self) -> None:
+        """A 400 for a combination that is not offered: no such estimation exists."""
         if self.method is Method.theil_sen and self.interval is IntervalMethod.bootstrap:
             raise InvalidParameterError(
                 "interval",
@@ -86,3 +86,7 @@ class Estimation:
         if self.method is Method.theil_sen:
             return theil_sen_fit(fit, series.years, y)
         return bootstrap_fit(fit, series.years, y, self.boot, self.seed)
+
+
+#: The query parameters of an estimation (``api.trends.params.estimation`` declares them).
+ESTIMATION_PARAMETERS: Final = tuple(field.name for field in fields(Estimation))

@@ -75,7 +75,6 @@ def spanning_warnings(session: Session, query: TrendQuery, series: Series) -> li
 
 def get_trend(session: Session, provenance: Provenance, query: TrendQuery) -> TrendResponse:
     """One log-linear fit over the filtered models, in a sentence, with its caveats."""
-    query.estimation.check()
     _, series, result = fit_series(session, query)
     ctx = context(session, query, provenance)
     ctx["warnings"] = [*ctx["warnings"], *spanning_warnings(session, query, series)]

@@ -149,9 +149,7 @@ def estimation(
     """How the fits of a request are estimated. Declared only by the endpoints whose answer
     is such a fit (the fit, the per-era fits and the scatter charts that draw them): the
     others compute intervals of their own, and refuse these parameters as unknown."""
-    chosen = Estimation(method=method, interval=interval, boot=boot, seed=seed)
-    chosen.check()
-    return chosen
+    return Estimation(method=method, interval=interval, boot=boot, seed=seed)
 
 
 EstimationDep = Annotated[Estimation, Depends(estimation)]

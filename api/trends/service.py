@@ -17,7 +17,7 @@ from api.provenance import Provenance
 from api.resources.models.filters import ModelFilters
 from api.trends.answers import records_answer, yearly_answer
 from api.trends.citation import Citation
-from api.trends.estimation import Estimation
+from api.trends.estimation import ESTIMATION_PARAMETERS, Estimation
 from api.trends.metrics import METRICS, Confidence, Metric
 from api.trends.present import (
     DEFAULT_ESTIMATION,
@@ -61,10 +61,9 @@ YEARLY_METHOD: Final = (
 )
 
 
-#: The trend endpoints whose answer is a fit, and so take ``method``, ``interval``, ``boot``
-#: and ``seed`` (``api.trends.params.estimation``).
+#: The trend endpoints whose answer is a fit, and so take the ``ESTIMATION_PARAMETERS``
+#: (``api.trends.params.estimation``).
 ESTIMATED_ENDPOINTS: Final = frozenset({"", "/eras"})
-ESTIMATION_PARAMETERS: Final = ("method", "interval", "boot", "seed")
 
 
 @dataclass(frozen=True)

@@ -16,8 +16,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.charts.catalogue import CHARTS
-from api.charts.params import ESTIMATION_PARAMETERS, TREND_PARAMETERS
+from api.charts.params import TREND_PARAMETERS
 from api.http.examples import example_url
+from api.trends.estimation import ESTIMATION_PARAMETERS
 from tests.http.hostile import OPERATIONS, resolve
 
 PROBLEM = "application/problem+json"

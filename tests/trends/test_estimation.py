@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import inspect
+
 import numpy as np
 import pytest
 from fastapi.testclient import TestClient
 from scipy import stats
 
-from api.trends.metrics import Metric
+from api.errors import InvalidParameterError
+from api.trends.estimation import ESTIMATION_PARAMETERS, Estimation
+from api.trends.metrics import IntervalMethod, Method, Metric
+from api.trends.params import estimation
 from api.trends.stats.bootstrap import resample_lines
 from tests.trends.support import ok, points, problem
 
@@ -92,3 +97,14 @@ def test_fixed_sets_are_enums(client: TestClient, query: str, name: str) -> None
     ]:
         ref = params[param]["schema"]["$ref"].rsplit("/", 1)[1]
         assert components[ref]["enum"] == values
+
+
+def test_the_declared_parameters_are_the_estimations_fields() -> None:
+    """The charts and the fit's links name the parameters by ESTIMATION_PARAMETERS."""
+    assert tuple(inspect.signature(estimation).parameters) == ESTIMATION_PARAMETERS
+
+
+def test_theil_sen_with_a_bootstrap_cannot_be_made() -> None:
+    with pytest.raises(InvalidParameterError) as refused:
+        Estimation(method=Method.theil_sen, interval=IntervalMethod.bootstrap)
+    assert refused.value.errors[0].loc == ["query", "interval"]
