@@ -13,6 +13,8 @@ half a head and then nothing stays open for good. ``EdgeProtocol`` changes that:
   kept-alive connection receives the first bytes of its next request, is cancelled
   when the headers are complete. If it fires first, a started head gets a 408; a
   connection that sent nothing is closed (as uvicorn's keep-alive timeout does).
+- **The edge extension.** Every request's scope carries its arrival time and a way to
+  write a recorded cache hit in one piece (``edge.py``).
 - **One error shape.** Those refusals, the parser's 400 and the 503 of
   ``limit_concurrency`` are problem+json (``refusals.py``), and end the connection.
 
@@ -39,7 +41,9 @@ from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol, RequestResp
 from uvicorn.server import ServerState
 
 from api.config import Settings, get_settings
+from api.http.response_cache.wire import EDGE
 from api.server import refusals
+from api.server.edge import EdgeRequest
 
 # " HTTP/1.1\r\n" after the target, one space before it: the request line is the
 # method, the target and these.
@@ -192,6 +196,10 @@ class EdgeProtocol(HttpToolsProtocol):
     def _start_asgi_task(self, cycle: RequestResponseCycle, app: ASGI3Application) -> None:
         if app is flow_control.service_unavailable:  # limit_concurrency: uvicorn's 503
             app = refusals.service_unavailable
+        # The request's arrival, and recorded cache hits in one piece (api/server/edge.py).
+        # (uvicorn types an extension's value as a dict; this one is an object, the
+        # ``Edge`` of api/http/response_cache/wire.py.)
+        cycle.scope["extensions"] = {EDGE: EdgeRequest(cycle)}  # type: ignore[dict-item]
         super()._start_asgi_task(cycle, app)
 
     def _refuse(self, status: int, detail: str) -> None:

@@ -33,7 +33,7 @@ class FakeProbe:
         self.reads = 0
         self.closed = False
 
-    async def read(self) -> str | None:
+    async def read(self, arrived_ns: int | None = None) -> str | None:
         self.reads += 1
         return self.generation
 

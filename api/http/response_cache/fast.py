@@ -23,9 +23,10 @@ messages that chain sent for the same entry, recorded once:
     the HTTP layer compares them) and the recorded 200 otherwise.
 
   HEAD gets the GET's headers without a body, as the HTTP layer gives it.
-* **Never stale.** The data generation is read for every request first, with the
-  same probe as the inner cache; recorded answers belong to their entry, which
-  belongs to one generation, and go with it.
+* **Never stale.** The data generation is known for every request first, from the
+  same probe as the inner cache: read for it, or by a read that started after it
+  arrived (the server edge says when: ``wire``); recorded answers belong to their
+  entry, which belongs to one generation, and go with it.
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ from api.http.forwarded import TrustedPeers
 from api.http.response_cache.middleware import CACHED_PATH_PREFIX, SERVED, key_of
 from api.http.response_cache.probe import GenerationProbe
 from api.http.response_cache.store import CachedResponse, Prepared, ResponseCache
+from api.http.response_cache.wire import EDGE, Edge
 
 # Request headers that make an answer one this middleware does not record or give.
 _PASS = frozenset({b"if-match", b"if-modified-since"})
@@ -140,17 +142,24 @@ class FastHitMiddleware:
         if request is None:
             await self.app(scope, receive, send)
             return
-        generation = await self.probe.read()
+        extensions = scope.get("extensions")
+        edge: Edge | None = extensions.get(EDGE) if extensions else None
+        generation = await self.probe.read(edge.arrived_ns if edge is not None else None)
         if generation is None:
             await self.app(scope, receive, send)
             return
         entry = self.cache.get(generation, request.key)
-        if entry is not None and await self._answer(scope, send, entry, request):
+        if entry is not None and await self._answer(scope, send, entry, request, edge):
             return
         await self._through(scope, receive, send, generation, request)
 
     async def _answer(
-        self, scope: Scope, send: Send, entry: CachedResponse, request: _Request
+        self,
+        scope: Scope,
+        send: Send,
+        entry: CachedResponse,
+        request: _Request,
+        edge: Edge | None,
     ) -> bool:
         ok = entry.prepared.get((request.gzip, 200))
         if ok is None:
@@ -161,10 +170,14 @@ class FastHitMiddleware:
             if not_modified is None:
                 return False
             answer = not_modified
+        body = b"" if scope["method"] == "HEAD" else answer.body
+        # Under a server that writes a recorded answer in one piece (``wire``): that.
+        lines = answer.lines
+        if edge is not None and lines is not None and edge.write(answer.status, lines, body):
+            return True
         # A new list: whatever receives it may edit it; the stored tuple stays as it is.
         headers = list(answer.headers)
         await send({"type": "http.response.start", "status": answer.status, "headers": headers})
-        body = b"" if scope["method"] == "HEAD" else answer.body
         await send({"type": "http.response.body", "body": body})
         return True
 

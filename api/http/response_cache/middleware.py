@@ -14,6 +14,7 @@ from api.http.conditional import body_etag
 from api.http.response_cache.probe import GenerationProbe, generation_probe
 from api.http.response_cache.store import ResponseCache
 from api.http.response_cache.variants import gzip_eligible, gzip_variant, wants_gzip
+from api.http.response_cache.wire import arrival
 from api.http.responses import DATA_VERSION_HEADER
 
 CACHED_PATH_PREFIX = "/v1/"
@@ -123,7 +124,7 @@ class ResponseCacheMiddleware:
             await self.app(scope, receive, send)
             return
         cache = self.cache
-        generation = await self.probe.read()
+        generation = await self.probe.read(arrival(scope))
         if generation is None:
             await self.app(scope, receive, send)
             return
@@ -160,6 +161,7 @@ class ResponseCacheMiddleware:
         recorder = _Recorder(send, cache.max_download_bytes)
         await self.app(scope, receive, recorder.send)
         stored = recorder.complete and recorder.start is not None and recorder.body is not None
+        # Read anew (no arrival): the data must not have changed while this was computed.
         if stored and await self.probe.read() == generation:
             assert recorder.body is not None
             headers = _with_etag(recorder.headers, recorder.body)

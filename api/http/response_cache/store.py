@@ -10,6 +10,8 @@ from dataclasses import dataclass, field, replace
 
 from cachetools import LRUCache
 
+from api.http.response_cache.wire import header_lines
+
 # Bookkeeping per entry beyond its bytes (key tuple, entry object, dict slot).
 ENTRY_OVERHEAD_BYTES = 400
 # Per prepared answer beyond its bytes: its object, the headers tuple and dict slot; and
@@ -21,12 +23,18 @@ PREPARED_HEADER_OVERHEAD_BYTES = 130
 @dataclass(frozen=True, slots=True)
 class Prepared:
     """An answer exactly as the whole middleware chain sent it for an entry (see
-    ``api.http.response_cache.fast``): status, final headers, body, its ETag."""
+    ``api.http.response_cache.fast``): status, final headers, body, its ETag; and the
+    headers as HTTP/1.1 lines (``wire.header_lines``), for a server that writes the
+    answer in one piece."""
 
     status: int
     headers: tuple[tuple[bytes, bytes], ...]
     body: bytes
     etag: str
+    lines: bytes | None = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "lines", header_lines(self.status, self.headers))
 
 
 # A prepared answer by (gzip variant?, status).
@@ -56,9 +64,9 @@ def _size(entry: CachedResponse) -> int:
 def _prepared_weight(entry: CachedResponse, answer: Prepared) -> int:
     shared = answer.body is entry.body or (entry.gzip is not None and answer.body is entry.gzip[1])
     headers = sum(len(k) + len(v) + PREPARED_HEADER_OVERHEAD_BYTES for k, v in answer.headers)
-    return (
-        headers + len(answer.etag) + (0 if shared else len(answer.body)) + PREPARED_OVERHEAD_BYTES
-    )
+    lines = len(answer.lines) if answer.lines is not None else 0
+    body = 0 if shared else len(answer.body)
+    return headers + lines + len(answer.etag) + body + PREPARED_OVERHEAD_BYTES
 
 
 def _weight(headers: list[tuple[bytes, bytes]], body: bytes) -> int:

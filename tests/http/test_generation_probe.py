@@ -1,0 +1,80 @@
+"""The probes share a read only with requests that arrived before it started."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from pathlib import Path
+from time import monotonic_ns
+
+import pytest
+
+from api.config import Settings
+from api.http.response_cache.probe import PostgresGenerationProbe, SQLiteGenerationProbe
+
+
+def _copy(seeded_url: str, tmp_path: Path) -> Path:
+    if not seeded_url.startswith("sqlite"):
+        pytest.skip("the SQLite probe")
+    path = tmp_path / "copy.sqlite3"
+    with (
+        sqlite3.connect(seeded_url.removeprefix("sqlite:///")) as source,
+        sqlite3.connect(path) as copy,
+    ):
+        source.backup(copy)
+    return path
+
+
+def test_sqlite_requests_that_arrived_before_a_read_share_it(
+    seeded_url: str, tmp_path: Path
+) -> None:
+    path = _copy(seeded_url, tmp_path)
+    probe = SQLiteGenerationProbe(path)
+    try:
+        burst = monotonic_ns()  # a burst of requests arrives
+        first = asyncio.run(probe.read(burst))  # the first of them reads
+        assert first is not None and probe.reads == 1
+        assert asyncio.run(probe.read(burst)) == first  # the others share its read
+        assert probe.reads == 1
+        assert asyncio.run(probe.read()) == first  # no arrival known: a read of its own
+        assert probe.reads == 2
+        with sqlite3.connect(path) as writer:
+            writer.execute("UPDATE data_release SET loaded_at = '2030-01-01 00:00:00'")
+        # A request that arrived after the commit came after the last read began.
+        later = asyncio.run(probe.read(monotonic_ns()))
+        assert probe.reads == 3
+        assert later is not None and later != first and later.endswith("2030-01-01 00:00:00")
+    finally:
+        probe.close()
+
+
+def test_sqlite_a_failed_read_is_never_shared(tmp_path: Path) -> None:
+    probe = SQLiteGenerationProbe(tmp_path / "missing.sqlite3")
+    arrived = monotonic_ns()
+    assert asyncio.run(probe.read(arrived)) is None
+    assert asyncio.run(probe.read(arrived)) is None
+    assert probe.reads == 2
+
+
+def test_postgres_a_finished_read_answers_the_requests_that_arrived_before_it() -> None:
+    probe = PostgresGenerationProbe(Settings(database_url="postgresql+psycopg://u@127.0.0.1/x"))
+    state = {"generation": "g1"}
+    trips: list[str] = []
+
+    async def round_trip() -> str | None:
+        trips.append(state["generation"])
+        return state["generation"]
+
+    probe._round_trip = round_trip  # type: ignore[method-assign]
+
+    async def scenario() -> list[str | None]:
+        early = monotonic_ns()
+        tokens = [await probe.read(early), await probe.read(early)]  # one trip for both
+        assert len(trips) == 1
+        state["generation"] = "g2"  # a seed commits
+        tokens.append(await probe.read(monotonic_ns()))  # arrived after: a trip of its own
+        tokens.append(await probe.read())  # no arrival: a trip too
+        return tokens
+
+    assert asyncio.run(scenario()) == ["g1", "g1", "g2", "g2"]
+    assert len(trips) == 3
