@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from typing import Any
 
 import fastapi.routing
@@ -42,3 +43,13 @@ def test_no_route_is_built_by_the_first_requests(
         for url in ("/v1/trends/parameters", "/v1/models?limit=1", "/v1/milestones?limit=1"):
             assert client.get(url).status_code == 200, url
     assert built == []
+
+
+def test_the_objects_made_before_serving_are_frozen_while_it_serves(seeded_url: str) -> None:
+    """The collector's oldest-generation passes skip the start-up objects while serving;
+    they are handed back to it when serving ends."""
+    assert gc.get_freeze_count() == 0
+    with make_client(seeded_url) as client:
+        assert gc.get_freeze_count() > 50_000
+        assert client.get("/v1/models", params={"limit": "1"}).status_code == 200
+    assert gc.get_freeze_count() == 0
