@@ -66,12 +66,9 @@ version, the canonical request (path, sorted query), the format and
 
 from __future__ import annotations
 
-import csv
-import datetime as dt
 import hashlib
-import io
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal, get_args
 
@@ -81,6 +78,7 @@ from starlette.responses import RedirectResponse, Response, StreamingResponse
 
 from api import __version__
 from api.errors import problem_responses
+from api.http.download_bodies import csv_chunks, ndjson_chunks
 from api.http.responses import (
     DATA_VERSION_HEADER,
     TOTAL_COUNT_HEADER,
@@ -97,7 +95,6 @@ DownloadFormat = Literal["csv", "ndjson"]
 DOWNLOAD_FORMATS: tuple[DownloadFormat, ...] = ("csv", "ndjson")
 DOWNLOAD_REVISION = "2"
 EXPORT_PAGE_SIZE = 2000
-ATTRIBUTION_COLUMN = "attribution"
 CSV_MEDIA_TYPE = "text/csv"
 NDJSON_MEDIA_TYPE = "application/x-ndjson"
 MEDIA_TYPES: dict[DownloadFormat, str] = {"csv": CSV_MEDIA_TYPE, "ndjson": NDJSON_MEDIA_TYPE}
@@ -250,85 +247,6 @@ def paged_rows(fetch: Callable[[str | None], Mapping[str, Any]]) -> RowSource:
 
     total = first.get("total")
     return RowSource(total if isinstance(total, int) else None, pages())
-
-
-def csv_cell(value: Any) -> str:
-    """One CSV cell: empty for null, plain lists joined with '; ', objects as JSON."""
-    # By exact type first (one lookup instead of a chain of isinstance checks, for each
-    # of a download's cells); subclasses and other types take the general rules below.
-    cell = _CELLS.get(type(value))
-    if cell is not None:
-        return cell(value)
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float):
-        return _float_cell(value)
-    if isinstance(value, int | str):
-        return str(value)
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, list | tuple):
-        return _list_cell(value)
-    return orjson.dumps(value).decode()
-
-
-def _float_cell(value: float) -> str:
-    if value.is_integer() and abs(value) < 2**53:
-        return str(int(value))
-    return repr(value)
-
-
-def _list_cell(value: list[Any] | tuple[Any, ...]) -> str:
-    if all(type(v) is str for v in value):
-        return "; ".join(value)
-    if any(isinstance(v, Mapping | list | tuple) for v in value):
-        return orjson.dumps(list(value)).decode()
-    return "; ".join(csv_cell(v) for v in value)
-
-
-_CELLS: dict[type, Callable[[Any], str]] = {
-    type(None): lambda _: "",
-    str: lambda value: value,
-    int: str,
-    float: _float_cell,
-    bool: lambda value: "true" if value else "false",
-    dt.date: dt.date.isoformat,
-    list: _list_cell,
-    tuple: _list_cell,
-}
-
-
-def csv_chunks(
-    pages: Iterable[Sequence[Mapping[str, Any]]], columns: Sequence[str], attribution: str
-) -> Iterator[bytes]:
-    """The CSV file: a header row, then one chunk per page of rows."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    with_attribution = ATTRIBUTION_COLUMN not in columns
-    writer.writerow([*columns, ATTRIBUTION_COLUMN] if with_attribution else columns)
-    tail = [attribution] if with_attribution else []
-    for rows in pages:
-        writer.writerows([csv_cell(row.get(name)) for name in columns] + tail for row in rows)
-        yield buffer.getvalue().encode("utf-8")
-        buffer.seek(0)
-        buffer.truncate()
-    if buffer.tell():
-        yield buffer.getvalue().encode("utf-8")
-
-
-def ndjson_chunks(
-    pages: Iterable[Sequence[Mapping[str, Any]]], columns: Sequence[str], meta: Mapping[str, Any]
-) -> Iterator[bytes]:
-    """One JSON object per item with the selected fields, then the ``meta`` line."""
-    count = 0
-    for rows in pages:
-        chunk = b"".join(
-            orjson.dumps({name: row.get(name) for name in columns}) + b"\n" for row in rows
-        )
-        count += len(rows)
-        if chunk:
-            yield chunk
-    yield orjson.dumps({"meta": {**meta, "total": count}}) + b"\n"
 
 
 def download_etag(request: Request, fmt: DownloadFormat, data_version: str) -> str:

@@ -192,7 +192,9 @@ def fetch_page(
         if page.cursor is None and page.offset:
             statement = statement.offset(page.offset)
         # Core execution on the session's connection: plain rows, no ORM result processing.
-        rows += [dict(row._mapping) for row in session.connection().execute(statement)]
+        result = session.connection().execute(statement)
+        names = tuple(result.keys())
+        rows += [dict(zip(names, row, strict=True)) for row in result.all()]
         if len(rows) == page.limit:
             break
     next_cursor = None

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from api.http.downloads import csv_cell
+from api.http.download_bodies import csv_cell
 from api.resources.models.service import SUMMARY_FIELDS
 from tests.conftest import make_client
 
