@@ -10,7 +10,7 @@ docs/deployment.md). Only the migration and seed commands build a writable engin
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -18,6 +18,7 @@ from fastapi import Depends, Request
 from sqlalchemy import Engine, event
 from sqlalchemy.engine import make_url
 from sqlmodel import Session, create_engine
+from starlette.concurrency import run_in_threadpool
 
 
 def is_sqlite(url: str) -> bool:
@@ -188,10 +189,24 @@ def _make_sqlite_engine(url: str, *, read_only: bool, connect_timeout: float) ->
     return engine
 
 
-def get_session(request: Request) -> Iterator[Session]:
-    """A session on the application's read-only engine, closed after the request."""
-    with Session(request.app.state.engine) as session:
+async def get_session(request: Request) -> AsyncIterator[Session]:
+    """A session on the application's read-only engine, closed after the request.
+
+    Made on the event loop: a session does no I/O until its first statement (in the
+    endpoint's worker thread), so a worker thread for it would only cost two thread
+    hops per request. Closed on the loop too for SQLite, where returning the connection
+    to the pool is a rollback of a local file with no transaction open; in a worker
+    thread for PostgreSQL, where it is a round trip that must not hold up the loop.
+    """
+    engine: Engine = request.app.state.engine
+    session = Session(engine)
+    try:
         yield session
+    finally:
+        if engine.dialect.name == "sqlite":
+            session.close()
+        else:
+            await run_in_threadpool(session.close)
 
 
 SessionDep = Annotated[Session, Depends(get_session)]

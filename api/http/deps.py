@@ -22,7 +22,7 @@ def get_provenance(session: SessionDep) -> Provenance:
 ProvenanceDep = Annotated[Provenance, Depends(get_provenance)]
 
 
-def settings_dep(request: Request) -> Settings:
+async def settings_dep(request: Request) -> Settings:
     """The application's settings."""
     settings: Settings = getattr(request.app.state, "settings", None) or get_settings()
     return settings
@@ -31,7 +31,7 @@ def settings_dep(request: Request) -> Settings:
 SettingsDep = Annotated[Settings, Depends(settings_dep)]
 
 
-def page_request(
+async def page_request(
     settings: SettingsDep,
     limit: Annotated[
         int | None,

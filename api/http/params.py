@@ -150,7 +150,7 @@ def _nul(loc: list[str | int]) -> UnprocessableError:
     return error
 
 
-def reject_unknown_params(request: Request) -> None:
+async def reject_unknown_params(request: Request) -> None:
     """400 for a query parameter the route does not define (a typo never returns everything),
     a single-valued one given twice (which value was meant?) or a value outside the
     parameter's closed set (empty included), with suggestions; 404 for a path value
