@@ -379,11 +379,16 @@ def render(context: Context, comparison: Comparison, sizes: list[SizeResult]) ->
         "The generation is known for every request: on SQLite from `PRAGMA data_version` "
         "on a private read-only connection (the row is read again only after another "
         "connection committed); on PostgreSQL from a read that starts after the request "
-        "arrived, shared by every request waiting for it, on the event loop. There is no "
-        "TTL: no response outlives the data it was computed from.",
+        "arrived, shared by every request waiting for it, on the event loop; on both, a "
+        "read that started after the request arrived (the server edge says when) "
+        "answers for it too, so a burst of requests shares one. Under `dle serve` a "
+        "recorded hit is written in one piece, its header lines encoded when it was "
+        "recorded (`api/server/edge.py`). There is no TTL: no response outlives the data "
+        "it was computed from.",
         "",
-        f"On SQLite the check costs **{comparison.probe_microseconds:.1f} µs** per request "
-        "when nothing was committed, measured in this run.",
+        f"On SQLite a read of the generation costs **{comparison.probe_microseconds:.1f} "
+        "µs** when nothing was committed, measured in this run (requests that arrived "
+        "before a read began share it).",
         "",
         "Cold full download (response cache off, every download computed): "
         f"**{comparison.download_cpu_ms:.1f} ms** of the server's CPU per download "

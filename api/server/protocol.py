@@ -196,10 +196,11 @@ class EdgeProtocol(HttpToolsProtocol):
     def _start_asgi_task(self, cycle: RequestResponseCycle, app: ASGI3Application) -> None:
         if app is flow_control.service_unavailable:  # limit_concurrency: uvicorn's 503
             app = refusals.service_unavailable
-        # The request's arrival, and recorded cache hits in one piece (api/server/edge.py).
-        # (uvicorn types an extension's value as a dict; this one is an object, the
-        # ``Edge`` of api/http/response_cache/wire.py.)
-        cycle.scope["extensions"] = {EDGE: EdgeRequest(cycle)}  # type: ignore[dict-item]
+        # The request's arrival, and recorded cache hits in one piece (api/server/edge.py),
+        # beside any extension uvicorn offers. (uvicorn types an extension's value as a
+        # dict; this one is an object, the ``Edge`` of api/http/response_cache/wire.py.)
+        extensions = cycle.scope.setdefault("extensions", {})
+        extensions[EDGE] = EdgeRequest(cycle)  # type: ignore[assignment]
         super()._start_asgi_task(cycle, app)
 
     def _refuse(self, status: int, detail: str) -> None:

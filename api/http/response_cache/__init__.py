@@ -3,15 +3,19 @@
 A pure ASGI middleware, added innermost (inside ETag, gzip and CORS), that stores
 answers and serves them; and in front of the whole application ``fast`` answers
 repeated hits with the bytes the middleware chain gave them (no routing, no
-middleware, no thread hop), so a hit costs a key, a lookup and two ``send`` calls.
+middleware, no thread hop), so a hit costs a key, a lookup and two ``send`` calls;
+under ``dle serve`` one write, the header lines encoded when the answer was recorded
+(``wire``, ``api/server/edge.py``).
 
 **Never stale.** Every request first learns the data *generation*, ``data_version``
 and ``loaded_at`` of the one ``data_release`` row (see ``probe``: on SQLite the row is
 read again only when ``PRAGMA data_version`` says another connection committed; on
 PostgreSQL a request waits for a read that starts after it arrived, shared by the
-requests waiting with it). Entries are keyed by that generation, so a hit is a response
-computed from exactly the data the database holds at the moment of the check. The
-loader rewrites ``data_release`` in the same transaction as the data it describes and
+requests waiting with it; on both, a read that started after the request arrived,
+which the server edge says, answers for it too). Entries are keyed by that
+generation, so a hit is a response computed from exactly the data the database holds
+at the moment of the check. The loader rewrites ``data_release`` in the same
+transaction as the data it describes and
 only when the data changes (``seed.loader``), and ``loaded_at`` differs at every such
 load, so even a load that returns to an earlier data version starts a new generation.
 A response is stored only when the generation read after the application answered
@@ -46,7 +50,8 @@ compute from its body (the same function), so hits are not hashed again.
 evicted first; entries of an older generation are dropped as soon as a newer one is
 seen. ``cache_max_entries=0`` turns the cache off.
 
-Modules: ``store`` (the bounded store), ``probe`` (reading the generation),
+Modules: ``store`` (the bounded store), ``probe`` (reading the generation), ``wire``
+(what the fast path asks of the server edge: the arrival, a write in one piece),
 ``variants`` (the gzip variant of an entry), ``middleware`` (the ASGI middleware,
 the request key, ``install_response_cache``), ``fast`` (hits answered in front of
 everything, ``install_fast_hits``).
