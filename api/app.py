@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import gc
-from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager, contextmanager, suppress
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager, suppress
 
 from fastapi import FastAPI
 from sqlalchemy.orm import configure_mappers
@@ -21,6 +20,7 @@ from api.http.install import install
 from api.http.response_cache.fast import FastHitsApp
 from api.listing.query import COUNTS
 from api.pages import routes as pages
+from api.process import large_allocations_mapped, startup_objects_frozen
 from api.resources.eras import routes as eras
 from api.resources.health import routes as health
 from api.resources.meta import routes as meta
@@ -53,24 +53,6 @@ def prepare_routes(app: FastAPI) -> None:
     configure_mappers()
     with suppress(NoMatchFound):
         app.url_path_for("(a name no route has: every route is built looking for it)")
-
-
-@contextmanager
-def startup_objects_frozen() -> Iterator[None]:
-    """Keep the objects made before serving out of the cyclic garbage collector's passes.
-
-    The modules, routes, validators and mappers are some 200,000 objects that live as
-    long as the process. Left with the collector, they are traversed again by every
-    collection of the oldest generation that requests trigger; frozen (``gc.freeze``),
-    they are not. They are handed back when serving ends, so that an application
-    started and stopped in one process (the tests) is collected as before.
-    """
-    gc.collect()
-    gc.freeze()
-    try:
-        yield
-    finally:
-        gc.unfreeze()
 
 
 ROUTERS = (
@@ -114,6 +96,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.engine = engine
         app.state.chart_renderer.start()  # in the background: the server starts meanwhile
         prepare_routes(app)
+        large_allocations_mapped()
         try:
             with startup_objects_frozen():
                 yield
