@@ -9,9 +9,10 @@ half a head and then nothing stays open for good. ``EdgeProtocol`` changes that:
   (the request line plus the header section, and one byte to notice the excess), so a
   huge head is never buffered: the request line over its cap is answered 414 (checked
   in ``on_url``), the header section over its cap 431.
-- **Head timeout.** A timer armed when the connection is made, and again when a
-  kept-alive connection receives the first bytes of its next request, is cancelled
-  when the headers are complete. If it fires first, a started head gets a 408; a
+- **Head timeout.** A head has a deadline from when the connection is made, or from
+  when a kept-alive connection receives the first bytes of its next request, until its
+  headers are complete. One timer per connection checks it (finding a later head's
+  deadline, it waits for that one). If a deadline passes, a started head gets a 408; a
   connection that sent nothing is closed (as uvicorn's keep-alive timeout does).
 - **The edge extension.** Every request's scope carries its arrival time and a way to
   write a recorded cache hit in one piece (``edge.py``).
@@ -98,6 +99,10 @@ class EdgeProtocol(HttpToolsProtocol):
         self._in_head = True  # until the current request's headers are complete
         self._head_bytes = 0  # bytes of the current head fed to the parser
         self._line_bytes = 0  # the request line, as far as it has been parsed
+        # When the current head must be complete (None between heads), and the one timer
+        # of the connection, which finds the deadline moved on and waits for it again
+        # (arming and cancelling a timer for every request would cost each request both).
+        self._head_deadline: float | None = None
         self._head_timer: TimerHandle | None = None
         self._refusal: tuple[int, str] | None = None  # set by a callback that stopped the parser
         self._refused = False  # a refusal was decided: nothing more is read
@@ -106,10 +111,10 @@ class EdgeProtocol(HttpToolsProtocol):
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
-        self._arm_head_timer()
+        self._start_head()
 
     def connection_lost(self, exc: Exception | None) -> None:
-        self._cancel_head_timer()
+        self._stop_head_timer()
         super().connection_lost(exc)
 
     def data_received(self, data: bytes) -> None:
@@ -117,8 +122,8 @@ class EdgeProtocol(HttpToolsProtocol):
         if self._refused:
             return
         self._unset_keepalive_if_required()
-        if self._in_head and self._head_timer is None:
-            self._arm_head_timer()  # the next request's head begins on a kept-alive connection
+        if self._in_head and self._head_deadline is None:
+            self._start_head()  # the next request's head begins on a kept-alive connection
         view = memoryview(data)
         while view:
             if self._in_head:
@@ -171,7 +176,7 @@ class EdgeProtocol(HttpToolsProtocol):
         if header_bytes > self.limits.header_bytes:
             self._stop(431, self._too_many_header_bytes())
         self._in_head = False
-        self._cancel_head_timer()
+        self._head_deadline = None
         super().on_headers_complete()
 
     def on_message_complete(self) -> None:
@@ -206,7 +211,7 @@ class EdgeProtocol(HttpToolsProtocol):
     def _refuse(self, status: int, detail: str) -> None:
         """Answer ``status`` as a problem and close; read nothing more."""
         self._refused = True
-        self._cancel_head_timer()
+        self._stop_head_timer()
         if status != 400:  # uvicorn logged the 400 already
             self.logger.warning("Request refused with %d: %s", status, detail)
         if self.cycle is not None and not self.cycle.response_complete:
@@ -221,18 +226,30 @@ class EdgeProtocol(HttpToolsProtocol):
 
     # The head timer
 
-    def _arm_head_timer(self) -> None:
-        self._cancel_head_timer()
-        self._head_timer = self.loop.call_later(self.limits.timeout_seconds, self._head_timed_out)
+    def _start_head(self) -> None:
+        """A head begins: it must be complete within the timeout."""
+        self._head_deadline = self.loop.time() + self.limits.timeout_seconds
+        if self._head_timer is None:
+            self._head_timer = self.loop.call_at(self._head_deadline, self._head_timer_fired)
 
-    def _cancel_head_timer(self) -> None:
+    def _stop_head_timer(self) -> None:
+        self._head_deadline = None
         if self._head_timer is not None:
             self._head_timer.cancel()
             self._head_timer = None
 
-    def _head_timed_out(self) -> None:
+    def _head_timer_fired(self) -> None:
         self._head_timer = None
-        if self.transport.is_closing() or not self._in_head:
+        deadline = self._head_deadline
+        if deadline is None or self.transport.is_closing():
+            return  # between heads: the next one arms the timer again
+        if deadline > self.loop.time():  # a later head's deadline: wait for that
+            self._head_timer = self.loop.call_at(deadline, self._head_timer_fired)
+            return
+        self._head_timed_out()
+
+    def _head_timed_out(self) -> None:
+        if not self._in_head:
             return
         if self._head_bytes == 0:  # nothing of a request arrived: just close
             self.transport.close()
