@@ -6,7 +6,6 @@ from operator import itemgetter
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
-from cachetools import LRUCache
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.config import Settings
@@ -28,14 +27,42 @@ _VARY_HANDLED = frozenset({"accept", "accept-encoding", "origin"})
 # Canonical queries are remembered (decoding one costs about 15 us, several times a
 # hit's other work) up to this many bytes of queries and answers; longer queries are
 # decoded every time. Each entry weighs its two texts plus the bytes and str headers,
-# the tuple, the int and the cache's slots: about 300 bytes (tracemalloc), counted 400.
+# the tuple, the int and the dict's slot: about 300 bytes (tracemalloc), counted 400.
 QUERY_MEMO_BYTES = 1 << 20
 QUERY_MEMO_MAX_QUERY = 2048
 _QUERY_MEMO_OVERHEAD = 400
-_QueryMemo = LRUCache[bytes, tuple[str, int]]
-_query_memo: _QueryMemo = LRUCache(
-    QUERY_MEMO_BYTES, getsizeof=lambda item: len(item[0]) + item[1] + _QUERY_MEMO_OVERHEAD
-)
+
+
+class QueryMemo:
+    """Raw query -> canonical query, bounded in bytes: a plain dict (a hit's lookup is
+    one C call), emptied whole when the next entry would pass the bound, which a few
+    thousand distinct queries take to reach and the ones still asked fill again."""
+
+    def __init__(self, max_bytes: int) -> None:
+        self.max_bytes = max_bytes
+        self.currsize = 0
+        self._entries: dict[bytes, tuple[str, int]] = {}
+        self.get = self._entries.get
+
+    def put(self, raw: bytes, canonical: str) -> None:
+        weight = len(raw) + len(canonical) + _QUERY_MEMO_OVERHEAD
+        if self.currsize + weight > self.max_bytes:
+            self.clear()
+        self._entries[raw] = (canonical, weight)
+        self.currsize += weight
+
+    def clear(self) -> None:
+        self._entries.clear()
+        self.currsize = 0
+
+    def __contains__(self, raw: bytes) -> bool:
+        return raw in self._entries
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+
+_query_memo = QueryMemo(QUERY_MEMO_BYTES)
 
 
 def canonical_query(raw: bytes) -> str:
@@ -47,7 +74,7 @@ def canonical_query(raw: bytes) -> str:
     pairs.sort(key=itemgetter(0))
     canonical = urlencode(pairs)
     if len(raw) <= QUERY_MEMO_MAX_QUERY:
-        _query_memo[raw] = (canonical, len(raw))
+        _query_memo.put(raw, canonical)
     return canonical
 
 
