@@ -21,6 +21,10 @@ from time import monotonic_ns
 from uvicorn.protocols.http.httptools_impl import STATUS_LINE, RequestResponseCycle
 from uvicorn.protocols.utils import get_client_addr, get_path_with_query_string
 
+# Bodies up to this size go out in one write with their head; larger ones after it,
+# uncopied.
+LARGE_BODY_BYTES = 64 * 1024
+
 # The encoded default headers, for the list they were encoded from: uvicorn makes a new
 # list when the date changes (once a second).
 _defaults: tuple[list[tuple[bytes, bytes]] | None, bytes] = (None, b"")
@@ -66,10 +70,12 @@ class EdgeRequest:
             )
         closing = b"" if cycle.keep_alive else b"connection: close\r\n"
         payload = b"" if scope["method"] == "HEAD" else body
-        defaults = default_lines(cycle.default_headers)
-        cycle.transport.write(
-            b"".join((STATUS_LINE[status], defaults, lines, closing, b"\r\n", payload))
-        )
+        head = (STATUS_LINE[status], default_lines(cycle.default_headers), lines, closing, b"\r\n")
+        if len(payload) <= LARGE_BODY_BYTES:
+            cycle.transport.write(b"".join((*head, payload)))
+        else:  # a large body (a download) is not copied to join it to its head
+            cycle.transport.write(b"".join(head))
+            cycle.transport.write(payload)
         cycle.response_complete = True
         cycle.message_event.set()
         if not cycle.keep_alive:

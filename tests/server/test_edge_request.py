@@ -93,6 +93,7 @@ def sent(cycle: Cycle, status: int, headers: list[tuple[bytes, bytes]], body: by
         ("GET", False, 200, HEADERS, BODY),  # the connection closes after it
         ("HEAD", True, 200, HEADERS, b""),
         ("GET", True, 304, NOT_MODIFIED, b""),
+        ("GET", True, 200, [(b"content-length", b"200000")], b"x" * 200_000),  # a download
     ],
 )
 def test_written_in_one_piece_as_uvicorn_sends_it(
