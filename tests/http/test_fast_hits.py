@@ -19,6 +19,7 @@ from api.http.response_cache.probe import PostgresGenerationProbe, SQLiteGenerat
 from api.http.response_cache.store import Prepared, ResponseCache
 from seed.loader import load_seed
 from tests.conftest import SAMPLE_DIR, make_client
+from tests.http.test_generation_probe import sqlite_copy
 from tests.http.test_response_cache import FakeProbe, ToyApp, renamed_sample, request
 
 LIST = "/v1/models"
@@ -238,14 +239,7 @@ def test_a_reseed_is_never_answered_in_front_with_the_old_data(
 
 
 def test_sqlite_probe_reads_the_row_only_after_a_commit(seeded_url: str, tmp_path: Path) -> None:
-    if not seeded_url.startswith("sqlite"):
-        pytest.skip("the SQLite probe")
-    path = tmp_path / "copy.sqlite3"
-    with (
-        sqlite3.connect(seeded_url.removeprefix("sqlite:///")) as source,
-        sqlite3.connect(path) as copy,
-    ):
-        source.backup(copy)
+    path = sqlite_copy(seeded_url, tmp_path)
     probe = SQLiteGenerationProbe(path)
     statements: list[str] = []
     try:

@@ -13,7 +13,8 @@ from api.config import Settings
 from api.http.response_cache.probe import PostgresGenerationProbe, SQLiteGenerationProbe
 
 
-def _copy(seeded_url: str, tmp_path: Path) -> Path:
+def sqlite_copy(seeded_url: str, tmp_path: Path) -> Path:
+    """A copy of the seeded SQLite database to commit to (skips on PostgreSQL)."""
     if not seeded_url.startswith("sqlite"):
         pytest.skip("the SQLite probe")
     path = tmp_path / "copy.sqlite3"
@@ -28,7 +29,7 @@ def _copy(seeded_url: str, tmp_path: Path) -> Path:
 def test_sqlite_requests_that_arrived_before_a_read_share_it(
     seeded_url: str, tmp_path: Path
 ) -> None:
-    path = _copy(seeded_url, tmp_path)
+    path = sqlite_copy(seeded_url, tmp_path)
     probe = SQLiteGenerationProbe(path)
     try:
         burst = monotonic_ns()  # a burst of requests arrives

@@ -36,6 +36,9 @@ class Transport:
     def close(self) -> None:
         self.closed = True
 
+    def get_extra_info(self, name: str, default: Any = None) -> Any:
+        return {"peername": ("127.0.0.1", 5000), "sockname": ("127.0.0.1", 8000)}.get(name)
+
     def pause_reading(self) -> None: ...
 
     def resume_reading(self) -> None: ...

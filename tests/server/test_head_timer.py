@@ -9,6 +9,7 @@ from uvicorn.config import Config
 from uvicorn.server import ServerState
 
 from api.server.protocol import EdgeProtocol, HeadLimits
+from tests.http.test_wire import Transport
 
 REQUEST = b"GET / HTTP/1.1\r\nHost: test\r\n\r\n"
 
@@ -18,28 +19,6 @@ async def _ok(scope: Any, receive: Any, send: Any) -> None:
         {"type": "http.response.start", "status": 200, "headers": [(b"content-length", b"2")]}
     )
     await send({"type": "http.response.body", "body": b"ok"})
-
-
-class _Transport:
-    def __init__(self) -> None:
-        self.written = b""
-        self.closed = False
-
-    def write(self, data: bytes) -> None:
-        self.written += data
-
-    def is_closing(self) -> bool:
-        return self.closed
-
-    def close(self) -> None:
-        self.closed = True
-
-    def get_extra_info(self, name: str, default: Any = None) -> Any:
-        return {"peername": ("127.0.0.1", 5000), "sockname": ("127.0.0.1", 8000)}.get(name)
-
-    def pause_reading(self) -> None: ...
-
-    def resume_reading(self) -> None: ...
 
 
 def test_requests_on_a_kept_alive_connection_share_one_head_timer() -> None:
@@ -57,7 +36,7 @@ def test_requests_on_a_kept_alive_connection_share_one_head_timer() -> None:
         config = Config(app=_ok, http="httptools", lifespan="off", access_log=False)
         config.load()
         protocol = EdgeProtocol(config, ServerState(), {}, loop, limits=HeadLimits(8192, 32768, 5))
-        transport = _Transport()
+        transport = Transport()
         protocol.connection_made(transport)  # type: ignore[arg-type]
         for _ in range(20):
             protocol.data_received(REQUEST)
