@@ -45,7 +45,7 @@ from api.http.forwarded import TrustedPeers
 from api.http.response_cache.middleware import CACHED_PATH_PREFIX, SERVED, key_of
 from api.http.response_cache.probe import GenerationProbe
 from api.http.response_cache.store import CachedResponse, Prepared, ResponseCache
-from api.http.response_cache.wire import EDGE, Edge
+from api.http.response_cache.wire import Edge, edge_of
 
 # Request headers that make an answer one this middleware does not record or give.
 _PASS = frozenset({b"if-match", b"if-modified-since"})
@@ -142,8 +142,7 @@ class FastHitMiddleware:
         if request is None:
             await self.app(scope, receive, send)
             return
-        extensions = scope.get("extensions")
-        edge: Edge | None = extensions.get(EDGE) if extensions else None
+        edge = edge_of(scope)
         generation = await self.probe.read(edge.arrived_ns if edge is not None else None)
         if generation is None:
             await self.app(scope, receive, send)

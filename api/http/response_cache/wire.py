@@ -44,10 +44,16 @@ _NOT_TOKEN = re.compile(b'[\x00-\x1f\x7f()<>@,;:\\[\\]={} \t\\\\"]')
 _NOT_FIELD_VALUE = re.compile(b"[\x00-\x08\x0a-\x1f\x7f]")
 
 
-def arrival(scope: Scope) -> int | None:
-    """When the request arrived, if the server edge says (``Edge.arrived_ns``)."""
+def edge_of(scope: Scope) -> Edge | None:
+    """The request's ``EDGE`` extension, if its server offers one."""
     extensions = scope.get("extensions")
     edge: Edge | None = extensions.get(EDGE) if extensions else None
+    return edge
+
+
+def arrival(scope: Scope) -> int | None:
+    """When the request arrived, if the server edge says (``Edge.arrived_ns``)."""
+    edge = edge_of(scope)
     return edge.arrived_ns if edge is not None else None
 
 
