@@ -14,14 +14,21 @@ half a head and then nothing stays open for good. ``EdgeProtocol`` changes that:
   headers are complete. One timer per connection checks it (finding a later head's
   deadline, it waits for that one). If a deadline passes, a started head gets a 408; a
   connection that sent nothing is closed (as uvicorn's keep-alive timeout does).
+- **Keep-alive.** uvicorn closes a kept-alive connection when its timeout comes due;
+  ``timeout_keep_alive_handler`` first checks that the connection is idle: not still
+  writing out its last response (a large download), and with no next request waiting
+  in the socket unread (the event loop runs due timers before it reads sockets again,
+  so a request that arrived while the loop was busy would be dropped unanswered). Such
+  a connection gets the whole timeout again. The head timer makes the same check.
 - **The edge extension.** Every request's scope carries its arrival time and a way to
   write a recorded cache hit in one piece (``edge.py``).
 - **One error shape.** Those refusals, the parser's 400 and the 503 of
   ``limit_concurrency`` are problem+json (``refusals.py``), and end the connection.
 
 The hooks are uvicorn's: ``data_received``, ``on_message_begin``, ``on_url``,
-``on_headers_complete``, ``on_message_complete``, ``send_400_response`` and
-``_start_asgi_task`` (where uvicorn hands its ``service_unavailable`` app over).
+``on_headers_complete``, ``on_message_complete``, ``send_400_response``,
+``timeout_keep_alive_handler`` and ``_start_asgi_task`` (where uvicorn hands its
+``service_unavailable`` app over).
 tests/server/ checks that they still exist and behave, so an upgrade that moves them
 fails there.
 """
@@ -29,7 +36,8 @@ fails there.
 from __future__ import annotations
 
 import asyncio
-from asyncio import TimerHandle
+import select
+from asyncio import Handle
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -103,7 +111,7 @@ class EdgeProtocol(HttpToolsProtocol):
         # of the connection, which finds the deadline moved on and waits for it again
         # (arming and cancelling a timer for every request would cost each request both).
         self._head_deadline: float | None = None
-        self._head_timer: TimerHandle | None = None
+        self._head_timer: Handle | None = None
         self._refusal: tuple[int, str] | None = None  # set by a callback that stopped the parser
         self._refused = False  # a refusal was decided: nothing more is read
 
@@ -156,6 +164,28 @@ class EdgeProtocol(HttpToolsProtocol):
                 self._unsupported_upgrade_warning()
             return False
         return self.parser is not None and not self.transport.is_closing()
+
+    def timeout_keep_alive_handler(self) -> None:
+        """uvicorn's keep-alive timeout: close the connection if it is idle (module docs),
+        else wait the whole timeout again."""
+        if self.transport.is_closing():
+            return
+        if self.transport.get_write_buffer_size() or self._bytes_waiting():
+            self.timeout_keep_alive_task = self.loop.call_later(
+                self.timeout_keep_alive, self.timeout_keep_alive_handler
+            )
+            return
+        self.transport.close()
+
+    def _bytes_waiting(self) -> bool:
+        """Whether the socket holds bytes from the client that have not been read yet
+        (or its end: the loop's next read takes the connection down then)."""
+        sock = self.transport.get_extra_info("socket")
+        if sock is None:
+            return False
+        poller = select.poll()
+        poller.register(sock.fileno(), select.POLLIN)
+        return bool(poller.poll(0))
 
     # Parser callbacks
 
@@ -245,6 +275,9 @@ class EdgeProtocol(HttpToolsProtocol):
             return  # between heads: the next one arms the timer again
         if deadline > self.loop.time():  # a later head's deadline: wait for that
             self._head_timer = self.loop.call_at(deadline, self._head_timer_fired)
+            return
+        if self._bytes_waiting():  # sent in time, not read yet: the read decides
+            self._head_timer = self.loop.call_soon(self._head_timer_fired)
             return
         self._head_timed_out()
 

@@ -27,6 +27,7 @@ HOOKS = {
     "send_400_response": ["self", "msg"],
     "_start_asgi_task": ["self", "cycle", "app"],
     "_unset_keepalive_if_required": ["self"],
+    "timeout_keep_alive_handler": ["self"],
     "_should_upgrade": ["self"],
     "handle_websocket_upgrade": ["self"],
     "_unsupported_upgrade_warning": ["self"],
@@ -53,7 +54,8 @@ def test_the_protocol_keeps_the_state_it_reads() -> None:
     source = inspect.getsource(HttpToolsProtocol.__init__) + inspect.getsource(
         HttpToolsProtocol.on_message_begin
     )
-    for attribute in ("self.parser", "self.cycle", "self.headers", "self.url", "self.loop"):
+    attributes = ("self.parser", "self.cycle", "self.headers", "self.url", "self.loop")
+    for attribute in (*attributes, "self.timeout_keep_alive_task", "self.timeout_keep_alive"):
         assert attribute in source, attribute
 
 
