@@ -80,12 +80,20 @@ def _load(base: str, seen: Observed, stop: threading.Event) -> list[threading.Th
             _read_json if index % 4 == 3 else _read_csv
         )
         with httpx.Client(timeout=CLIENT_TIMEOUT) as client:
+            done = time.monotonic()
             while not stop.is_set():
+                started = time.monotonic()
                 try:
                     read(client, base, seen)
                 except httpx.HTTPError as exc:
+                    # How long the client had left its connection idle says which timer
+                    # of the server's it met, if any.
                     with seen.lock:
-                        seen.failures.append(f"transport: {exc!r}")
+                        seen.failures.append(
+                            f"transport: {exc!r} on {exc.request.url.path},"
+                            f" {started - done:.2f} s after the previous answer"
+                        )
+                done = time.monotonic()
 
     threads = [threading.Thread(target=reader, args=(i,), daemon=True) for i in range(READERS)]
     for thread in threads:
