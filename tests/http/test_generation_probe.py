@@ -8,9 +8,12 @@ from pathlib import Path
 from time import monotonic_ns
 
 import pytest
+from sqlalchemy import create_engine, text
 
 from api.config import Settings
 from api.http.response_cache.probe import PostgresGenerationProbe, SQLiteGenerationProbe
+from tests.backends import fresh_database
+from tests.live_server import wait_for
 
 
 def sqlite_copy(seeded_url: str, tmp_path: Path) -> Path:
@@ -79,3 +82,45 @@ def test_postgres_a_finished_read_answers_the_requests_that_arrived_before_it() 
 
     assert asyncio.run(scenario()) == ["g1", "g1", "g2", "g2"]
     assert len(trips) == 3
+
+
+def test_postgres_probe_sees_a_commit_and_connects_again_after_losing_its_connection(
+    tmp_path: Path,
+) -> None:
+    with fresh_database("postgresql", tmp_path) as url:
+        admin = create_engine(url, isolation_level="AUTOCOMMIT")
+        with admin.connect() as connection:
+            connection.execute(
+                text("CREATE TABLE data_release (data_version text, loaded_at timestamptz)")
+            )
+            connection.execute(text("INSERT INTO data_release VALUES ('v1', '2030-01-02 03:04')"))
+        probe = PostgresGenerationProbe(Settings(database_url=url))
+
+        def backend_gone(pid: int) -> bool | None:
+            with admin.connect() as connection:
+                query = text("SELECT count(*) FROM pg_stat_activity WHERE pid = :pid")
+                return connection.execute(query, {"pid": pid}).scalar_one() == 0 or None
+
+        async def scenario() -> list[str | None]:
+            tokens = [await probe.read()]
+            with admin.connect() as connection:  # a seed commits
+                connection.execute(text("UPDATE data_release SET data_version = 'v2'"))
+            tokens.append(await probe.read())
+            assert probe._connection is not None
+            pid = probe._connection.pgconn.backend_pid
+            with admin.connect() as connection:  # the database ends the probe's session
+                connection.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+            wait_for(lambda: backend_gone(pid), timeout=10, what="the session to end")
+            tokens.append(await probe.read())  # that read fails: the cache is bypassed
+            tokens.append(await probe.read())  # the next one connects again
+            return tokens
+
+        try:
+            first, second, lost, again = asyncio.run(scenario())
+        finally:
+            probe.close()
+            admin.dispose()
+    assert first is not None and first.startswith("v1@2030-01-02 03:04")
+    assert second is not None and second.startswith("v2@2030-01-02 03:04")
+    assert lost is None
+    assert again == second

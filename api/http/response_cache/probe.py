@@ -9,12 +9,15 @@ from time import monotonic_ns
 from typing import Any, Protocol
 
 import psycopg
+from psycopg import pq
 from sqlalchemy.engine import make_url
 
 from api.config import Settings
 from api.db.engine import is_sqlite, postgres_connect_args, read_only_authorizer, sqlite_path
 
 GENERATION_SQL = "SELECT data_version, loaded_at FROM data_release"
+# The PostgreSQL probe prepares it once per connection, under this name.
+GENERATION_STATEMENT = b"dle_generation"
 # Changes whenever another connection committed to the file (SQLite keeps it per connection).
 DATA_VERSION_SQL = "PRAGMA data_version"
 
@@ -114,6 +117,9 @@ class PostgresGenerationProbe:
     """For PostgreSQL: one connection of its own, asked on the event loop, shared by
     the requests that arrive while it is being asked.
 
+    The read is a prepared statement sent and read with libpq's non-blocking calls on
+    the event loop (``_result``): a fraction of the Python work of a cursor's execute.
+
     A request waits for the next read that *starts after it arrived* (a read already
     under way may have started before a commit this request must see), so every
     answer is checked against the data as it was at or after the request's arrival:
@@ -187,8 +193,17 @@ class PostgresGenerationProbe:
                             statement_timeout_ms=settings.db_statement_timeout_ms,
                         ),
                     )
-                cursor = await self._connection.execute(GENERATION_SQL)
-                return _token(await cursor.fetchone())
+                    pgconn = self._connection.pgconn
+                    pgconn.nonblocking = 1
+                    pgconn.send_prepare(GENERATION_STATEMENT, GENERATION_SQL.encode())
+                    await _result(pgconn, pq.ExecStatus.COMMAND_OK)
+                pgconn = self._connection.pgconn
+                pgconn.send_query_prepared(GENERATION_STATEMENT, None)
+                result = await _result(pgconn, pq.ExecStatus.TUPLES_OK)
+                if result.ntuples == 0:
+                    return None
+                version, loaded_at = result.get_value(0, 0), result.get_value(0, 1)
+                return f"{(version or b'').decode()}@{(loaded_at or b'').decode()}"
         except Exception:  # unreachable, not migrated, timed out: bypass the cache
             self._discard()
             return None
@@ -203,6 +218,41 @@ class PostgresGenerationProbe:
     def close(self) -> None:
         """Close the connection (at shutdown)."""
         self._discard()
+
+
+async def _result(pgconn: pq.abc.PGconn, status: pq.ExecStatus) -> pq.abc.PGresult:
+    """The result of the statement just sent, read with libpq's non-blocking calls as the
+    socket is ready on the running loop; an error unless it has ``status``."""
+    loop = asyncio.get_running_loop()
+    fd = pgconn.socket
+    while pgconn.flush():  # the rest of the statement, as the socket takes it
+        await _ready(fd, loop.add_writer, loop.remove_writer)
+    pgconn.consume_input()
+    while pgconn.is_busy():
+        await _ready(fd, loop.add_reader, loop.remove_reader)
+        pgconn.consume_input()
+    result = pgconn.get_result()
+    while pgconn.get_result() is not None:  # the end of the statement's results
+        pass
+    if result is None or result.status != status:
+        message = result.error_message if result is not None else pgconn.error_message
+        raise psycopg.OperationalError(message.decode(errors="replace"))
+    return result
+
+
+async def _ready(fd: int, watch: Any, unwatch: Any) -> None:
+    """Until ``fd`` is ready (``watch`` is the loop's add_reader or add_writer)."""
+    future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+    watch(fd, _set_done, future)
+    try:
+        await future
+    finally:
+        unwatch(fd)
+
+
+def _set_done(future: asyncio.Future[None]) -> None:
+    if not future.done():
+        future.set_result(None)
 
 
 class NoGenerationProbe:
