@@ -379,7 +379,8 @@ def render(context: Context, comparison: Comparison, sizes: list[SizeResult]) ->
         "The generation is known for every request: on SQLite from `PRAGMA data_version` "
         "on a private read-only connection (the row is read again only after another "
         "connection committed); on PostgreSQL from a read that starts after the request "
-        "arrived, shared by every request waiting for it, on the event loop; on both, a "
+        "arrived (a prepared statement, sent and read with libpq's non-blocking calls), "
+        "shared by every request waiting for it, on the event loop; on both, a "
         "read that started after the request arrived (the server edge says when) "
         "answers for it too, so a burst of requests shares one. Under `dle serve` a "
         "recorded hit is written in one piece, its header lines encoded when it was "
@@ -554,8 +555,10 @@ def limits(context: Context, comparison: Comparison, sizes: list[SizeResult]) ->
                 f"**Cold trend fit at {largest.rows:,} rows** ({_ms(trend.cold_ms)} ms; "
                 f"computed again: p50 {_ms(trend.computed.p50)} ms): the fit reads every "
                 "model of the window with a positive value (about 60% of them) into NumPy "
-                "arrays (`api/trends/series.py`, `fetch_series`: the dates as the driver "
-                "gives them, parsed by NumPy in one pass)."
+                "arrays (`api/trends/series.py`, `fetch_series`: each date as a day number "
+                "from the database, each column to its array in one C loop); the read from "
+                "SQLite's covering index is the rest, and a second scan counts the models "
+                "left out."
             )
             if largest.trend_profile and largest.trend_profile.top_self:
                 top = ", ".join(
