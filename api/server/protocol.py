@@ -166,16 +166,17 @@ class EdgeProtocol(HttpToolsProtocol):
         return self.parser is not None and not self.transport.is_closing()
 
     def timeout_keep_alive_handler(self) -> None:
-        """uvicorn's keep-alive timeout: close the connection if it is idle (module docs),
-        else wait the whole timeout again."""
-        if self.transport.is_closing():
-            return
-        if self.transport.get_write_buffer_size() or self._bytes_waiting():
+        """uvicorn's keep-alive timeout, which closes the connection, once it is idle
+        (module docs); until then it waits the whole timeout again."""
+        transport = self.transport
+        if not transport.is_closing() and (
+            transport.get_write_buffer_size() or self._bytes_waiting()
+        ):
             self.timeout_keep_alive_task = self.loop.call_later(
                 self.timeout_keep_alive, self.timeout_keep_alive_handler
             )
             return
-        self.transport.close()
+        super().timeout_keep_alive_handler()
 
     def _bytes_waiting(self) -> bool:
         """Whether the socket holds bytes from the client that have not been read yet

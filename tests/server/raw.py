@@ -43,19 +43,20 @@ def read_answer(sock: socket.socket, buffered: bytes = b"") -> tuple[Answer, byt
         chunk = sock.recv(65536)
         assert chunk, f"closed before a complete response head: {data!r}"
         data += chunk
-    head, rest = data.split(b"\r\n\r\n", 1)
+    head, after_head = data.split(b"\r\n\r\n", 1)
     status_line, *lines = head.decode("latin-1").split("\r\n")
     headers = {}
     for line in lines:
         name, value = line.split(":", 1)
         headers[name.strip().lower()] = value.strip()
     length = int(headers["content-length"])
+    rest = bytearray(after_head)  # grown in place: a large body is read in linear time
     while len(rest) < length:
-        chunk = sock.recv(65536)
+        chunk = sock.recv(1024 * 1024)
         assert chunk, "closed in the middle of a response body"
         rest += chunk
-    answer = Answer(int(status_line.split(" ")[1]), headers, rest[:length])
-    return answer, rest[length:]
+    answer = Answer(int(status_line.split(" ")[1]), headers, bytes(rest[:length]))
+    return answer, bytes(rest[length:])
 
 
 def closed_by_server(sock: socket.socket, buffered: bytes = b"") -> bool:

@@ -116,16 +116,6 @@ def _keep_alive_comes_due(protocol: EdgeProtocol) -> None:
     protocol.timeout_keep_alive_handler()
 
 
-def _read_exactly(sock: socket.socket, size: int, buffered: bytes) -> bytes:
-    data = bytearray(buffered)
-    view = bytearray(1024 * 1024)
-    while len(data) < size:
-        got = sock.recv_into(view)
-        assert got, "closed in the middle of the body"
-        data += view[:got]
-    return bytes(data[size:])
-
-
 def test_a_request_waiting_unread_when_the_keep_alive_timeout_comes_due_is_answered() -> None:
     with _server() as server:
         sock, protocol = _connect(server)
@@ -156,11 +146,8 @@ def test_a_response_still_being_written_out_is_not_an_idle_connection() -> None:
             protocol.loop.call_soon_threadsafe(lambda: (comes_due(), done.set()))
             assert done.wait(10)
             assert buffered[0] > 0, "the response was written out before the timer came due"
-            head = b""
-            while b"\r\n\r\n" not in head:
-                head += sock.recv(65536)
-            _, rest = head.split(b"\r\n\r\n", 1)
-            after = _read_exactly(sock, LARGE_BYTES, rest)
+            large, after = read_answer(sock)
+            assert large.status == 200 and len(large.body) == LARGE_BYTES
             sock.sendall(REQUEST)  # the next request on the same connection
             answer, _ = read_answer(sock, after)
             assert answer.status == 200 and answer.body == b"ok"

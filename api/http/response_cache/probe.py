@@ -202,8 +202,8 @@ class PostgresGenerationProbe:
                 result = await _result(pgconn, pq.ExecStatus.TUPLES_OK)
                 if result.ntuples == 0:
                     return None
-                version, loaded_at = result.get_value(0, 0), result.get_value(0, 1)
-                return f"{(version or b'').decode()}@{(loaded_at or b'').decode()}"
+                # Both columns are NOT NULL; text, as the server sends it.
+                return _token([(result.get_value(0, i) or b"").decode() for i in (0, 1)])
         except Exception:  # unreachable, not migrated, timed out: bypass the cache
             self._discard()
             return None
